@@ -1,0 +1,1 @@
+"""Files that ship with ASL Desktop: the default model, its report, icons."""

@@ -1,0 +1,98 @@
+import tarfile
+import zipfile
+
+import cv2
+import numpy as np
+import pytest
+import torch
+
+from trainer.data import DatasetError, load_dataset, split_indices
+from trainer.labels import CLASSES, UnknownClassError, class_index
+from trainer.preprocess import preprocess, normalize, to_model_pixels
+
+from conftest import write_dataset
+
+
+def test_folder_names_map_case_insensitively():
+    assert class_index("Del") == class_index("del") == class_index("DEL") == CLASSES.index("del")
+    assert class_index("a") == 0 and class_index("Space") == 28
+    with pytest.raises(UnknownClassError, match="not a class folder"):
+        class_index("thumbs-up")
+
+
+def test_reference_split_sizes():
+    train, test, val = split_indices(81200, seed=0)
+    assert (len(train), len(test), len(val)) == (56840, 16240, 8120)
+    assert len(set(train) | set(test) | set(val)) == 81200
+    again = split_indices(81200, seed=0)
+    assert np.array_equal(train, again[0])
+
+
+def test_training_and_live_preprocessing_give_the_same_tensor(tmp_path):
+    root = write_dataset(tmp_path / "d", per_class=3)
+    ds = load_dataset(root)
+    mean, std = (0.4, 0.5, 0.6), (0.2, 0.25, 0.3)
+    files = sorted((root / "A").glob("*.png"))
+    live = [preprocess(cv2.imread(str(f)), mean, std) for f in files]
+    trained = normalize(ds.images[ds.labels == 0], mean, std)
+    assert live[0].shape == (3, 28, 28) and live[0].dtype == torch.float32
+    assert torch.equal(torch.stack(live), trained)
+
+
+def test_preprocess_accepts_any_crop_size_and_grey():
+    big = np.full((480, 300, 3), (255, 0, 0), np.uint8)  # pure blue in BGR
+    px = to_model_pixels(big)
+    assert px.shape == (28, 28, 3) and tuple(px[0, 0]) == (0, 0, 255)  # RGB order
+    assert preprocess(np.zeros((10, 10), np.uint8)).shape == (3, 28, 28)
+    with pytest.raises(ValueError):
+        preprocess(np.zeros((0, 0, 3), np.uint8))
+
+
+def test_broken_images_are_skipped_and_counted(tmp_path):
+    root = write_dataset(tmp_path / "d", per_class=5, ext=".jpg")
+    (root / "A" / "not_an_image.jpg").write_bytes(b"hello")
+    good = (root / "B" / "B_0.jpg").read_bytes()
+    (root / "B" / "truncated.jpg").write_bytes(good[: len(good) // 2])
+    ds = load_dataset(root)
+    assert len(ds) == 15
+    assert ds.unreadable == 2
+    assert ds.summary()["unreadable"] == 2
+    assert any("truncated" in s for s in ds.unreadable_examples)
+
+
+def test_bad_dataset_folders_get_clear_errors(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(DatasetError, match="no images"):
+        load_dataset(empty)
+    one = write_dataset(tmp_path / "one", classes=("A",), per_class=3)
+    with pytest.raises(DatasetError, match="only 1 class"):
+        load_dataset(one)
+    odd = write_dataset(tmp_path / "odd", classes=("A", "B", "thumbs"), per_class=2)
+    with pytest.raises(DatasetError, match="unknown class folder 'thumbs'"):
+        load_dataset(odd)
+    with pytest.raises(DatasetError, match="no such folder"):
+        load_dataset(tmp_path / "missing")
+
+
+def test_archives_with_nested_class_folders(tmp_path):
+    src = write_dataset(tmp_path / "src" / "asl_alphabet_train" / "asl_alphabet_train", per_class=4)
+    zpath = tmp_path / "data.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        for f in src.rglob("*.png"):
+            zf.write(f, f.relative_to(tmp_path / "src"))
+    tpath = tmp_path / "data.tar.gz"
+    with tarfile.open(tpath, "w:gz") as tf:
+        tf.add(tmp_path / "src", arcname="top")
+    for archive in (zpath, tpath):
+        ds = load_dataset(archive)
+        assert len(ds) == 12
+        assert ds.counts()["A"] == ds.counts()["B"] == ds.counts()["del"] == 4
+
+
+def test_cache_is_refreshed_when_the_folder_changes(tmp_path):
+    root = write_dataset(tmp_path / "d", per_class=4)
+    assert len(load_dataset(root)) == 12
+    assert len(load_dataset(root)) == 12  # served from the cache
+    cv2.imwrite(str(root / "A" / "extra.png"), np.zeros((20, 20, 3), np.uint8))
+    assert len(load_dataset(root)) == 13

@@ -1,0 +1,1 @@
+"""Model, data, training and reports for ASL Desktop (no Qt imports here)."""

@@ -1,0 +1,101 @@
+"""Saving and safely loading model checkpoints (weights plus metadata)."""
+
+from __future__ import annotations
+
+import os
+import platform
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from .labels import CLASSES
+from .models import ARCHS, build_model
+
+FORMAT = "asl-desktop-checkpoint"
+FORMAT_VERSION = 1
+
+
+class CheckpointError(ValueError):
+    """A checkpoint that cannot be used; the message names the file."""
+
+
+@dataclass
+class LoadedModel:
+    model: nn.Module
+    arch: str
+    classes: list[str]
+    input_size: int
+    mean: tuple[float, float, float]
+    std: tuple[float, float, float]
+    meta: dict
+    path: Path
+
+
+def library_versions() -> dict[str, str]:
+    import cv2
+    import numpy
+    import torchvision
+    return {"python": platform.python_version(), "torch": str(torch.__version__),
+            "torchvision": str(torchvision.__version__), "numpy": str(numpy.__version__),
+            "opencv": str(cv2.__version__)}
+
+
+def atomic_write(path: Path, write) -> None:
+    """Call write(tmp_path), then rename over `path`: readers never see half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_checkpoint(path: str | Path, model: nn.Module, arch: str, mean, std,
+                    input_size: int, **meta) -> None:
+    """Write weights and metadata (history, dataset, metrics...) atomically."""
+    payload = {
+        "format": FORMAT, "format_version": FORMAT_VERSION, "arch": arch,
+        "classes": list(CLASSES), "input_size": int(input_size),
+        "mean": [float(v) for v in mean], "std": [float(v) for v in std],
+        "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "versions": library_versions(), **meta,
+    }
+    atomic_write(Path(path), lambda tmp: torch.save(payload, tmp))
+
+
+def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> LoadedModel:
+    """Load a checkpoint with `weights_only=True`; any problem is a CheckpointError."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"{path}: no such model file")
+    try:
+        payload = torch.load(path, map_location=device, weights_only=True)
+    except Exception as exc:  # noqa: BLE001 - any failure to unpickle means "not a model file"
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CheckpointError(f"{path}: not a readable model file ({reason[:200]})") from exc
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise CheckpointError(f"{path}: not an ASL Desktop model checkpoint")
+    arch = payload.get("arch")
+    if arch not in ARCHS:
+        raise CheckpointError(f"{path}: unknown architecture '{arch}'")
+    classes = list(payload.get("classes", []))
+    if classes != list(CLASSES):
+        raise CheckpointError(f"{path}: its classes {classes[:5]}... differ from A-Z, del, nothing, space")
+    try:
+        input_size = int(payload["input_size"])
+        model = build_model(arch, len(classes), input_size)
+        model.load_state_dict(payload["state_dict"])
+        mean, std = tuple(payload["mean"]), tuple(payload["std"])
+    except (KeyError, RuntimeError, TypeError, ValueError) as exc:
+        raise CheckpointError(f"{path}: weights do not match the '{arch}' architecture ({str(exc)[:200]})") from exc
+    meta = {k: v for k, v in payload.items() if k != "state_dict"}
+    return LoadedModel(model.to(device).eval(), arch, classes, input_size, mean, std, meta, path)

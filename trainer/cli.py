@@ -1,0 +1,126 @@
+"""`asl-train`: train and evaluate models from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .checkpoint import CheckpointError
+from .data import DatasetError
+from .models import ARCHS
+from .runs import evaluate_model, new_run_dir, run_training
+from .train import TrainConfig, TrainingCallback
+
+
+class TqdmCallback(TrainingCallback):
+    """One progress bar over all batches of the run, one line per epoch."""
+
+    def on_start(self, epochs, batches_per_epoch):
+        self.bar = tqdm(total=epochs * batches_per_epoch, unit="batch", dynamic_ncols=True)
+
+    def on_batch(self, epoch, batch, loss, accuracy):
+        self.bar.update(1)
+        if batch % 20 == 0:
+            self.bar.set_postfix(epoch=epoch, loss=f"{loss:.3f}")
+
+    def on_epoch(self, r):
+        extra = f" unseen_acc={r['extra_acc']:.4f}" if "extra_acc" in r else ""
+        self.bar.write(f"epoch {r['epoch']:3d}  train_loss={r['train_loss']:.4f} train_acc={r['train_acc']:.4f}"
+                       f"  val_loss={r['val_loss']:.4f} val_acc={r['val_acc']:.4f}{extra}  ({r['seconds']:.1f}s)")
+
+    def close(self):
+        if hasattr(self, "bar"):
+            self.bar.close()
+
+
+def _load_bar(desc: str):
+    bar = tqdm(desc=desc, unit="img", dynamic_ncols=True, leave=False)
+
+    def progress(done, total):
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+    return bar, progress
+
+
+def _print_scores(test: dict) -> None:
+    print(f"accuracy: {test['accuracy']:.4f} on {test['images']} images")
+    for name, acc in test["per_class"].items():
+        print(f"  {name:>8s}  {acc:.4f}")
+
+
+def cmd_train(args) -> int:
+    cfg = TrainConfig.for_arch(args.arch, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+                               augment=args.augment, seed=args.seed, device=args.device)
+    out = Path(args.out) if args.out else new_run_dir(args.arch)
+    print(f"training {cfg.arch}: {cfg.to_dict()}")
+    callback = TqdmCallback()
+    bar, progress = _load_bar("reading images")
+    try:
+        result = run_training(args.data, out, cfg, callback, init_from=args.init,
+                              unseen_path=args.unseen, load_progress=progress)
+    finally:
+        bar.close()
+        callback.close()
+    _print_scores(result.metrics["test"])
+    if "extra" in result.metrics:
+        print(f"unseen people ({args.unseen}): {result.metrics['extra']['accuracy']:.4f}")
+    print(f"model:  {result.checkpoint}\nreport: {result.report}")
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    out = Path(args.out) if args.out else new_run_dir("eval")
+    bar, progress = _load_bar("reading images")
+    try:
+        metrics, report = evaluate_model(args.model, args.data, out, load_progress=progress)
+    finally:
+        bar.close()
+    _print_scores(metrics["test"])
+    print(f"report: {report}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="asl-train", description="Train and evaluate ASL fingerspelling models.")
+    sub = p.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("train", help="train a model on a folder or archive of class folders")
+    t.add_argument("data", help="folder, .zip or .tar.gz with one sub-folder per class")
+    t.add_argument("--arch", choices=list(ARCHS), default="deepcnn",
+                   help="deepcnn (default, best on unseen people) or aslnet (the reference)")
+    t.add_argument("--epochs", type=int)
+    t.add_argument("--batch-size", type=int)
+    t.add_argument("--lr", type=float)
+    t.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None,
+                   help="per-sample augmentation for real webcams (default: the architecture's recipe)")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--out", help="output folder (default: a new folder in the user's runs folder)")
+    t.add_argument("--init", metavar="MODEL", help="fine-tune from this checkpoint")
+    t.add_argument("--unseen", metavar="DIR", help="labelled photos of other people, scored every epoch")
+    t.add_argument("--device", help="cpu or cuda (default: cuda when present)")
+    t.set_defaults(func=cmd_train)
+    e = sub.add_parser("evaluate", help="score a model on a labelled folder and write a report")
+    e.add_argument("model")
+    e.add_argument("data")
+    e.add_argument("--out", help="report folder (default: a new folder in the user's runs folder)")
+    e.set_defaults(func=cmd_evaluate)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (DatasetError, CheckpointError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted: nothing was saved", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

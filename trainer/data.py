@@ -1,0 +1,231 @@
+"""Labelled image folders and archives -> cached 28x28 uint8 arrays.
+
+A dataset is any folder, .zip or .tar(.gz) whose images sit in class sub-folders
+(A-Z, del, nothing, space, any case), however deep those sub-folders are.  Each image
+is decoded once; the decoded arrays are cached on disk under a key that changes when
+the source changes.  Unreadable images are skipped and counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tarfile
+import tempfile
+import zipfile
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Callable
+
+import cv2
+import numpy as np
+import platformdirs
+
+from .labels import CLASSES, class_index, is_class_name
+from .preprocess import INPUT_SIZE, to_model_pixels
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
+CACHE_VERSION = 1
+Progress = Callable[[int, int], None]
+
+
+class DatasetError(ValueError):
+    """A dataset that cannot be used, with a message for the user."""
+
+
+@dataclass
+class ImageDataset:
+    images: np.ndarray  # N x S x S x 3, uint8 RGB
+    labels: np.ndarray  # N, int64 indices into CLASSES
+    source: str
+    unreadable: int = 0
+    unreadable_examples: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def counts(self) -> dict[str, int]:
+        per_class = np.bincount(self.labels, minlength=len(CLASSES))
+        return {name: int(n) for name, n in zip(CLASSES, per_class)}
+
+    def summary(self) -> dict:
+        counts = self.counts()
+        return {
+            "source": self.source,
+            "images": len(self),
+            "per_class": counts,
+            "missing_classes": [name for name, n in counts.items() if n == 0],
+            "unreadable": self.unreadable,
+            "unreadable_examples": self.unreadable_examples[:10],
+        }
+
+
+def is_archive(path: Path) -> bool:
+    name = path.name.lower()
+    return path.is_file() and (name.endswith(".zip") or ".tar" in name or name.endswith(".tgz"))
+
+
+def _list_images(path: Path) -> list[str]:
+    """Relative POSIX paths of every image file in a folder or archive."""
+    if path.is_dir():
+        return sorted(
+            p.relative_to(path).as_posix() for p in path.rglob("*")
+            if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()
+        )
+    if path.name.lower().endswith(".zip"):
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+    else:
+        with tarfile.open(path) as tf:
+            names = [m.name for m in tf.getmembers() if m.isfile()]
+    return sorted(n for n in names if PurePosixPath(n).suffix.lower() in IMAGE_SUFFIXES)
+
+
+def _assign_classes(files: list[str], source: Path) -> list[tuple[str, int]]:
+    """(file, class index) for images inside class folders; unknown sibling folders fail."""
+    by_dir: dict[PurePosixPath, list[str]] = defaultdict(list)
+    for f in files:
+        by_dir[PurePosixPath(f).parent].append(f)
+    class_dirs = {d for d in by_dir if d.name and is_class_name(d.name)}
+    if not class_dirs:
+        raise DatasetError(
+            f"{source}: no class folders found. A dataset holds one sub-folder of images "
+            "per letter, named A-Z, del, nothing or space."
+        )
+    roots = {d.parent for d in class_dirs}
+    unknown = sorted(d.name for d in by_dir if d not in class_dirs and d.parent in roots and d.name)
+    if unknown:
+        raise DatasetError(
+            f"{source}: unknown class folder '{unknown[0]}' beside the letter folders; "
+            "expected only A-Z, del, nothing and space"
+        )
+    return [(f, class_index(d.name)) for d in sorted(class_dirs) for f in by_dir[d]]
+
+
+def _read_bytes(path: Path, members: list[str]):
+    """Yield (member, bytes) in archive order (sequential reads for tar)."""
+    if path.is_dir():
+        for m in members:
+            yield m, (path / m).read_bytes()
+    elif path.name.lower().endswith(".zip"):
+        with zipfile.ZipFile(path) as zf:
+            for m in members:
+                yield m, zf.read(m)
+    else:
+        wanted = set(members)
+        with tarfile.open(path) as tf:
+            for info in tf:
+                if info.name in wanted:
+                    yield info.name, tf.extractfile(info).read()
+
+
+def decode_image(data: bytes) -> np.ndarray | None:
+    """BGR image from encoded bytes, or None when unreadable or truncated."""
+    stripped = data.rstrip(b"\0")
+    if stripped[:2] == b"\xff\xd8" and not stripped.endswith(b"\xff\xd9"):
+        return None  # truncated JPEG: OpenCV would return a half-grey image
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    return image if image is not None and image.size else None
+
+
+def _cache_key(path: Path, files: list[str], size: int) -> str:
+    h = hashlib.sha1(f"v{CACHE_VERSION}|{size}|{path.resolve()}".encode())
+    if path.is_dir():
+        for f in files:
+            st = (path / f).stat()
+            h.update(f"{f}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    else:
+        st = path.stat()
+        h.update(f"{st.st_size}|{st.st_mtime_ns}".encode())
+    return h.hexdigest()
+
+
+def default_cache_dir() -> Path:
+    return Path(os.environ.get("ASL_DESKTOP_CACHE") or platformdirs.user_cache_dir("asl-desktop")) / "datasets"
+
+
+def scan_dataset(path: str | Path) -> list[tuple[str, int]]:
+    """Check a folder or archive is a dataset; return its (file, class) list."""
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise DatasetError(f"{path}: no such folder or file")
+    if not (path.is_dir() or is_archive(path)):
+        raise DatasetError(f"{path}: not a folder, .zip or .tar.gz archive")
+    try:
+        files = _list_images(path)
+    except (OSError, tarfile.TarError, zipfile.BadZipFile) as exc:
+        raise DatasetError(f"{path}: cannot read archive ({exc})") from exc
+    if not files:
+        raise DatasetError(f"{path}: no images found (.jpg, .png, ...)")
+    return _assign_classes(files, path)
+
+
+def load_dataset(path: str | Path, size: int = INPUT_SIZE, cache_dir: Path | None = None,
+                 progress: Progress | None = None, min_classes: int = 2) -> ImageDataset:
+    """Decode (or read from cache) every image of a dataset as size x size RGB uint8."""
+    path = Path(path).expanduser()
+    entries = scan_dataset(path)
+    n_classes = len({c for _, c in entries})
+    if n_classes < min_classes:
+        raise DatasetError(f"{path}: only {n_classes} class found; training needs at least {min_classes}")
+
+    cache_dir = cache_dir or default_cache_dir()
+    cache_file = cache_dir / f"{_cache_key(path, [f for f, _ in entries], size)}.npz"
+    if cache_file.exists():
+        try:
+            with np.load(cache_file) as z:
+                ds = ImageDataset(z["images"], z["labels"], str(path), int(z["unreadable"]),
+                                  [str(s) for s in z["unreadable_examples"]])
+            if progress:
+                progress(len(entries), len(entries))
+            return ds
+        except (OSError, KeyError, ValueError):
+            pass  # a damaged cache entry is rebuilt below
+
+    label_of = dict(entries)
+    images, labels, bad = [], [], []
+
+    def work(item):
+        member, data = item
+        bgr = decode_image(data)
+        return member, None if bgr is None else to_model_pixels(bgr, size)
+
+    try:
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            for i, (member, pixels) in enumerate(pool.map(work, _read_bytes(path, list(label_of)))):
+                if pixels is None:
+                    bad.append(member)
+                else:
+                    images.append(pixels)
+                    labels.append(label_of[member])
+                if progress and (i % 256 == 0 or i + 1 == len(entries)):
+                    progress(i + 1, len(entries))
+    except (OSError, tarfile.TarError, zipfile.BadZipFile, EOFError) as exc:
+        raise DatasetError(f"{path}: cannot read images ({exc})") from exc
+    if not images:
+        raise DatasetError(f"{path}: none of the {len(entries)} images could be read")
+
+    ds = ImageDataset(np.stack(images), np.asarray(labels, dtype=np.int64), str(path), len(bad), bad[:10])
+    _write_cache(cache_file, ds)
+    return ds
+
+
+def _write_cache(cache_file: Path, ds: ImageDataset) -> None:
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, images=ds.images, labels=ds.labels, unreadable=ds.unreadable,
+                     unreadable_examples=np.asarray(ds.unreadable_examples, dtype=str))
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass  # caching is an optimisation; a read-only disk must not stop training
+
+
+def split_indices(n: int, seed: int = 0, train: float = 0.7, test: float = 0.2):
+    """Seeded random split into (train, test, validation) index arrays: 70/20/10 by default."""
+    order = np.random.default_rng(seed).permutation(n)
+    n_train, n_test = int(round(n * train)), int(round(n * test))
+    return order[:n_train], order[n_train:n_train + n_test], order[n_train + n_test:]

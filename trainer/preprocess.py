@@ -1,0 +1,51 @@
+"""The one preprocessing path shared by training, evaluation and the live app.
+
+A crop (BGR uint8 from OpenCV, any size) becomes 28x28 RGB uint8 pixels with
+`to_model_pixels`, then a normalised float tensor with `normalize`.  Training caches
+the uint8 pixels and normalises batches; live inference calls `preprocess`, which is
+exactly the composition of the two, so the same pixels give the same tensor.
+"""
+
+import cv2
+import numpy as np
+import torch
+
+INPUT_SIZE = 28
+# Per-channel RGB statistics of the shipped training photos (stored in every checkpoint).
+DEFAULT_MEAN = (0.5, 0.5, 0.5)
+DEFAULT_STD = (0.25, 0.25, 0.25)
+
+
+def to_model_pixels(bgr: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
+    """Resize a BGR (or grey) crop to size x size RGB uint8 with area interpolation."""
+    if bgr is None or bgr.size == 0:
+        raise ValueError("empty image crop")
+    if bgr.ndim == 2:
+        bgr = cv2.cvtColor(bgr, cv2.COLOR_GRAY2BGR)
+    elif bgr.shape[2] == 4:
+        bgr = cv2.cvtColor(bgr, cv2.COLOR_BGRA2BGR)
+    small = cv2.resize(bgr, (size, size), interpolation=cv2.INTER_AREA)
+    return cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
+
+
+def to_unit(pixels: np.ndarray | torch.Tensor) -> torch.Tensor:
+    """uint8 pixels (HxWx3 or NxHxWx3) -> float tensor (3xHxW or Nx3xHxW) in [0, 1]."""
+    return torch.as_tensor(pixels).movedim(-1, -3).float().div_(255.0)
+
+
+def standardize(x: torch.Tensor, mean, std) -> torch.Tensor:
+    """Subtract the per-channel mean and divide by the std (channels at dim -3)."""
+    m = torch.tensor(mean, dtype=torch.float32, device=x.device).view(3, 1, 1)
+    s = torch.tensor(std, dtype=torch.float32, device=x.device).view(3, 1, 1)
+    return (x - m) / s
+
+
+def normalize(pixels: np.ndarray | torch.Tensor, mean, std) -> torch.Tensor:
+    """uint8 pixels (HxWx3 or NxHxWx3) -> normalised float tensor (3xHxW or Nx3xHxW)."""
+    return standardize(to_unit(pixels), mean, std)
+
+
+def preprocess(bgr: np.ndarray, mean=DEFAULT_MEAN, std=DEFAULT_STD,
+               size: int = INPUT_SIZE) -> torch.Tensor:
+    """A BGR crop of any size -> normalised float tensor 3 x size x size."""
+    return normalize(to_model_pixels(bgr, size), mean, std)

@@ -1,0 +1,86 @@
+"""Plotly run reports: one standalone offline HTML file (plotly.js inline) per run."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+from .checkpoint import atomic_write
+
+
+def _figures(metrics: dict) -> list[tuple[str, go.Figure]]:
+    figs = []
+    dataset = metrics.get("dataset")
+    if dataset:
+        counts = dataset["per_class"]
+        figs.append(("Images per class", go.Figure(go.Bar(x=list(counts), y=list(counts.values())))
+                     .update_layout(xaxis_title="class", yaxis_title="images")))
+    history = metrics.get("history") or []
+    if history:
+        epochs = [h["epoch"] for h in history]
+        acc = go.Figure()
+        acc.add_scatter(x=epochs, y=[h["train_acc"] for h in history], name="train")
+        acc.add_scatter(x=epochs, y=[h["val_acc"] for h in history], name="validation")
+        if all("extra_acc" in h for h in history):
+            acc.add_scatter(x=epochs, y=[h["extra_acc"] for h in history], name="unseen people")
+        figs.append(("Accuracy per epoch", acc.update_layout(xaxis_title="epoch", yaxis_title="accuracy",
+                                                             yaxis_range=[0, 1.02])))
+        loss = go.Figure()
+        loss.add_scatter(x=epochs, y=[h["train_loss"] for h in history], name="train")
+        loss.add_scatter(x=epochs, y=[h["val_loss"] for h in history], name="validation")
+        figs.append(("Loss per epoch", loss.update_layout(xaxis_title="epoch", yaxis_title="cross-entropy")))
+    test = metrics.get("test")
+    if test and test.get("images"):
+        classes = test["classes"]
+        figs.append(("Confusion matrix (rows: true class, columns: predicted)", go.Figure(
+            go.Heatmap(z=test["confusion"], x=classes, y=classes, colorscale="Blues"))
+            .update_layout(yaxis_autorange="reversed", height=700, xaxis_title="predicted",
+                           yaxis_title="true")))
+        per = test["per_class"]
+        figs.append(("Accuracy per class", go.Figure(go.Bar(x=list(per), y=list(per.values())))
+                     .update_layout(yaxis_range=[0, 1.02], yaxis_title="accuracy")))
+    return figs
+
+
+def _summary_rows(metrics: dict) -> list[tuple[str, str]]:
+    rows = [("Model", metrics.get("arch", "?")), ("Created", metrics.get("created", ""))]
+    test = metrics.get("test") or {}
+    if test.get("images"):
+        rows.append((metrics.get("test_label", "Test accuracy"),
+                     f"{test['accuracy']:.4f} on {test['images']} images"))
+    for key, label in (("extra", "Accuracy on unseen people"),):
+        if metrics.get(key):
+            rows.append((f"{label} ({metrics[key]['source']})",
+                         f"{metrics[key]['accuracy']:.4f} on {metrics[key]['images']} images"))
+    if metrics.get("config"):
+        rows.append(("Settings", ", ".join(f"{k}={v}" for k, v in metrics["config"].items())))
+    if metrics.get("dataset"):
+        d = metrics["dataset"]
+        rows.append(("Data", f"{d['images']} images from {d['source']}; {d['unreadable']} unreadable skipped"))
+    return rows
+
+
+def render_report(metrics: dict, title: str) -> str:
+    parts = []
+    for i, (heading, fig) in enumerate(_figures(metrics)):
+        fig.update_layout(margin=dict(l=50, r=20, t=20, b=50), template="plotly_white")
+        div = fig.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False})
+        parts.append(f"<h2>{html.escape(heading)}</h2>\n{div}")
+    rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
+                   for k, v in _summary_rows(metrics))
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            "<style>body{font-family:sans-serif;margin:1.5em;max-width:1100px}"
+            "th{text-align:left;padding-right:1em;vertical-align:top}</style></head><body>"
+            f"<h1>{html.escape(title)}</h1><table>{rows}</table>\n" + "\n".join(parts) + "</body></html>")
+
+
+def write_report(metrics: dict, out_dir: str | Path, title: str = "ASL Desktop training run") -> Path:
+    """Write report.html and metrics.json into out_dir (atomically); return the report path."""
+    out = Path(out_dir)
+    page = render_report(metrics, title)
+    atomic_write(out / "metrics.json", lambda t: Path(t).write_text(json.dumps(metrics, indent=1)))
+    atomic_write(out / "report.html", lambda t: Path(t).write_text(page, encoding="utf-8"))
+    return out / "report.html"

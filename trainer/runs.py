@@ -1,0 +1,80 @@
+"""A whole training run: data in, checkpoint + report.html + metrics.json out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import platformdirs
+import os
+
+from .checkpoint import load_checkpoint, save_checkpoint
+from .data import Progress, load_dataset
+from .report import write_report
+from .train import TrainConfig, TrainingCallback, predict_pixels, score, train
+
+
+def runs_dir() -> Path:
+    """Where runs live: the user's data folder (never inside the installed package)."""
+    base = os.environ.get("ASL_DESKTOP_DATA") or platformdirs.user_data_dir("asl-desktop")
+    return Path(base) / "runs"
+
+
+def new_run_dir(tag: str) -> Path:
+    return runs_dir() / f"{datetime.now():%Y%m%d-%H%M%S}-{tag}"
+
+
+@dataclass
+class RunOutput:
+    checkpoint: Path
+    report: Path
+    metrics: dict
+
+
+def run_training(data_path: str | Path, out_dir: str | Path, cfg: TrainConfig,
+                 callback: TrainingCallback | None = None, init_from: str | Path | None = None,
+                 unseen_path: str | Path | None = None, load_progress: Progress | None = None) -> RunOutput:
+    """Load data, train, then write model.pt, report.html and metrics.json into out_dir.
+
+    Nothing is written when training fails or is cancelled.
+    """
+    data = load_dataset(data_path, progress=load_progress)
+    unseen = load_dataset(unseen_path, min_classes=1) if unseen_path else None
+    init_state = None
+    if init_from:
+        base = load_checkpoint(init_from)
+        if base.arch != cfg.arch:
+            raise ValueError(f"cannot fine-tune: {init_from} is a '{base.arch}' model, not '{cfg.arch}'")
+        init_state = base.model.state_dict()
+    result = train(data, cfg, callback, init_state=init_state, extra=unseen)
+
+    metrics = {"arch": cfg.arch, "created": datetime.now().isoformat(timespec="seconds"),
+               "config": cfg.to_dict(), "dataset": data.summary(), "split": result.split,
+               "history": result.history, "test": result.test,
+               "fine_tuned_from": str(init_from) if init_from else None}
+    if unseen is not None:
+        s = score(predict_pixels(result.model, unseen.images, result.mean, result.std), unseen.labels)
+        metrics["extra"] = {"source": str(unseen_path), "accuracy": s["accuracy"], "images": s["images"],
+                            "per_class": s["per_class"]}
+    out = Path(out_dir)
+    ckpt = out / "model.pt"
+    save_checkpoint(ckpt, result.model, cfg.arch, result.mean, result.std, data.images.shape[1],
+                    history=result.history, dataset=data.summary(), config=cfg.to_dict(),
+                    test_accuracy=result.test["accuracy"],
+                    unseen_accuracy=metrics.get("extra", {}).get("accuracy"))
+    report = write_report(metrics, out, title=f"Training run {out.name}")
+    return RunOutput(ckpt, report, metrics)
+
+
+def evaluate_model(model_path: str | Path, data_path: str | Path, out_dir: str | Path | None = None,
+                   load_progress: Progress | None = None) -> tuple[dict, Path | None]:
+    """Score a checkpoint on any labelled folder; optionally write a report there."""
+    loaded = load_checkpoint(model_path)
+    data = load_dataset(data_path, size=loaded.input_size, min_classes=1, progress=load_progress)
+    test = score(predict_pixels(loaded.model, data.images, loaded.mean, loaded.std), data.labels)
+    metrics = {"arch": loaded.arch, "created": datetime.now().isoformat(timespec="seconds"),
+               "model": str(model_path), "dataset": data.summary(), "test": test,
+               "test_label": "Accuracy"}
+    report = write_report(metrics, out_dir, title=f"Evaluation of {Path(model_path).name}") if out_dir else None
+    return metrics, report
