@@ -1,0 +1,46 @@
+"""Entry point: `asl-desktop` starts the window; `asl-desktop transcribe ...` runs headless."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _prepare_qt_env() -> None:
+    # QtWebEngine refuses to start as root without this; harmless otherwise.
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "transcribe":
+        from .transcribe import main as transcribe_main
+        return transcribe_main(argv[1:])
+
+    parser = argparse.ArgumentParser(prog="asl-desktop", description="ASL fingerspelling to text, live.",
+                                     epilog="Also: asl-desktop transcribe SOURCE (no window); see --help there.")
+    parser.add_argument("--source", help="camera index, video file or image folder to start with")
+    parser.add_argument("--model", help="model checkpoint to start with")
+    args = parser.parse_args(argv)
+
+    _prepare_qt_env()
+    from PySide6 import QtWebEngineWidgets  # noqa: F401  (must load before the QApplication)
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from . import paths
+    from .main_window import MainWindow
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("ASL Desktop")
+    app.setOrganizationName("ASL Desktop")
+    app.setWindowIcon(QIcon(str(paths.app_icon())))
+    window = MainWindow(source=args.source, model=args.model)
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,298 @@
+"""The live tab: video with the hand box, the prediction, and the text being spelled."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QThreadPool, Signal, Slot
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QPlainTextEdit, QProgressBar, QPushButton, QSplitter, QVBoxLayout, QWidget)
+from superqt import QLabeledDoubleSlider
+from superqt.utils import thread_worker
+
+from .frames import available_cameras
+from .recognizer import FrameResult
+from .region import GuideBox
+from .settings import app_settings, get_bool, get_float
+from .speller import DEFAULT_HOLD, DEFAULT_THRESHOLD, Speller
+from .video_view import VideoView
+from .workers import CaptureWorker, FrameSlot, InferenceWorker, start_in_thread
+
+
+class TopChart(pg.PlotWidget):
+    """Horizontal bars of the five most likely classes."""
+
+    def __init__(self):
+        super().__init__()
+        self.setBackground(None)
+        self.setMouseEnabled(False, False)
+        self.hideButtons()
+        self.setXRange(0, 1)
+        self.setYRange(-0.6, 4.6)
+        self.getAxis("bottom").setLabel("probability")
+        self.bars = pg.BarGraphItem(x0=0, y=list(range(5)), height=0.7, width=[0] * 5, brush="#3b82f6")
+        self.addItem(self.bars)
+        self.setMinimumHeight(150)
+
+    def set_top(self, top: list[tuple[str, float]]) -> None:
+        top = top[:5]
+        self.bars.setOpts(width=[p for _, p in top], y=list(range(len(top)))[::-1])
+        ticks = [(len(top) - 1 - i, name) for i, (name, _) in enumerate(top)]
+        self.getAxis("left").setTicks([ticks])
+
+
+class LiveTab(QWidget):
+    model_requested = Signal(str)
+    status = Signal(str)           # one line for the status bar
+    model_changed = Signal(str)    # model name, once loaded
+    model_error = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        s = app_settings()
+        self.slot = FrameSlot()
+        self.speller = Speller(get_float(s, "live/threshold", DEFAULT_THRESHOLD),
+                               get_float(s, "live/hold", DEFAULT_HOLD))
+        self.paused = False
+        self.source_spec: str | int | None = None
+        self.capture: CaptureWorker | None = None
+        self.capture_thread = None
+        self._times: deque[float] = deque(maxlen=30)
+        self._source_text = ""
+        guide = GuideBox(get_float(s, "live/guide_cx", 0.5), get_float(s, "live/guide_cy", 0.5),
+                         get_float(s, "live/guide_size", 0.6))
+        self._build_ui(guide, get_bool(s, "live/mirror", True), get_bool(s, "live/auto", False))
+
+        self.inference = InferenceWorker(self.slot, guide, self.mirror_box.isChecked(), self.auto_box.isChecked())
+        self.inference_thread = start_in_thread(self.inference, "inference")
+        self.model_requested.connect(self.inference.load_model)
+        self.inference.result.connect(self.on_result)
+        self.inference.model_loaded.connect(self._on_model_loaded)
+        self.inference.model_failed.connect(self.model_error)
+        self._probe_cameras()
+
+    # UI ------------------------------------------------------------------------
+    def _build_ui(self, guide: GuideBox, mirror: bool, auto: bool) -> None:
+        self.view = VideoView()
+        self.view.set_guide(guide)
+        self.view.guide_changed.connect(self._on_guide_changed)
+
+        self.letter = QLabel("–")
+        self.letter.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        f = QFont(self.font())
+        f.setPointSize(64)
+        f.setBold(True)
+        self.letter.setFont(f)
+        self.confidence = QLabel("confidence –")
+        self.confidence.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hold_bar = QProgressBar()
+        self.hold_bar.setRange(0, 100)
+        self.hold_bar.setFormat("hold to commit")
+        self.chart = TopChart()
+
+        self.camera_combo = QComboBox()
+        self.camera_combo.setToolTip("Cameras that opened on this computer")
+        self.camera_combo.activated.connect(lambda _: self.open_source(self.camera_combo.currentData()))
+        self.mirror_box = QCheckBox("Mirror (selfie view)")
+        self.mirror_box.setChecked(mirror)
+        self.mirror_box.toggled.connect(self._on_mirror)
+        self.auto_box = QCheckBox("Follow my hand (skin colour)")
+        self.auto_box.setToolTip("Find the hand automatically; the yellow guide box is used when no hand is found")
+        self.auto_box.setChecked(auto)
+        self.auto_box.toggled.connect(self._on_auto)
+        self.threshold = QLabeledDoubleSlider(Qt.Orientation.Horizontal)
+        self.threshold.setRange(0.2, 0.99)
+        self.threshold.setValue(self.speller.threshold)
+        self.threshold.valueChanged.connect(self._on_threshold)
+        self.hold = QLabeledDoubleSlider(Qt.Orientation.Horizontal)
+        self.hold.setRange(0.2, 3.0)
+        self.hold.setValue(self.speller.hold)
+        self.hold.valueChanged.connect(self._on_hold)
+
+        controls = QGroupBox("Settings")
+        form = QFormLayout(controls)
+        form.addRow("Camera", self.camera_combo)
+        form.addRow(self.mirror_box)
+        form.addRow(self.auto_box)
+        form.addRow("Confidence", self.threshold)
+        form.addRow("Hold (s)", self.hold)
+
+        side = QVBoxLayout()
+        side.addWidget(self.letter)
+        side.addWidget(self.confidence)
+        side.addWidget(self.hold_bar)
+        side.addWidget(self.chart)
+        side.addWidget(controls)
+        side.addStretch(1)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+        side_widget.setMaximumWidth(360)
+
+        top = QSplitter()
+        top.addWidget(self.view)
+        top.addWidget(side_widget)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 1)
+
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setPlaceholderText("Spelled text appears here. Hold a sign until the bar fills.")
+        tf = QFont(self.font())
+        tf.setPointSize(22)
+        self.text.setFont(tf)
+        self.text.setMaximumHeight(110)
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.clicked.connect(self.clear_text)
+        self.back_button = QPushButton("Backspace")
+        self.back_button.clicked.connect(self.backspace)
+        self.copy_button = QPushButton("Copy")
+        self.copy_button.clicked.connect(self.copy_text)
+        self.pause_button = QPushButton("Pause")
+        self.pause_button.setCheckable(True)
+        self.pause_button.toggled.connect(self.set_paused)
+        buttons = QVBoxLayout()
+        for b in (self.clear_button, self.back_button, self.copy_button, self.pause_button):
+            buttons.addWidget(b)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.text, 1)
+        bottom.addLayout(buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(top, 1)
+        layout.addLayout(bottom)
+
+    # sources -------------------------------------------------------------------
+    def _probe_cameras(self) -> None:
+        worker = thread_worker(available_cameras, start_thread=False)()
+        worker.returned.connect(self._on_cameras)
+        worker.start()
+
+    @Slot(object)
+    def _on_cameras(self, indices: list[int]) -> None:
+        self.camera_combo.clear()
+        for i in indices:
+            self.camera_combo.addItem(f"Camera {i}", i)
+        if not indices:
+            self.camera_combo.addItem("No camera found", 0)
+
+    def open_source(self, spec: str | int) -> None:
+        """Switch to a camera index, video file or image folder (opened on the capture thread)."""
+        self.stop_capture()
+        self.source_spec = spec
+        self.speller.reset_hold()
+        self.view.show_message(f"Opening {spec if not str(spec).isdigit() else 'camera ' + str(spec)}...")
+        self.capture = CaptureWorker(spec, self.slot)
+        self.capture.frame_ready.connect(self.inference.process_newest)
+        self.capture.opened.connect(self._on_opened)
+        self.capture.problem.connect(self.view.show_message)
+        self.capture.problem.connect(self.status)
+        self.capture.ended.connect(self._on_ended)
+        self.capture.set_paused(self.paused)
+        self.capture_thread = start_in_thread(self.capture, "capture", self.capture.run)
+        if isinstance(spec, int) or str(spec).isdigit():
+            app_settings().setValue("live/camera", int(spec))
+
+    def stop_capture(self) -> None:
+        if self.capture is not None:
+            self.capture.stop()
+            self.capture_thread.quit()
+            self.capture_thread.wait()
+            self.capture.deleteLater()
+            self.capture_thread.deleteLater()
+            self.capture = self.capture_thread = None
+
+    def shutdown(self) -> None:
+        """Stop every thread; called when the window closes."""
+        self.stop_capture()
+        self.inference_thread.quit()
+        self.inference_thread.wait()
+        QThreadPool.globalInstance().waitForDone(3000)
+
+    @Slot(str, int, int)
+    def _on_opened(self, description: str, width: int, height: int) -> None:
+        self._source_text = f"{description} · {width}x{height}"
+        self.view.show_message("")
+        self.status.emit(self._source_text)
+
+    @Slot(str)
+    def _on_ended(self, text: str) -> None:
+        self.view.show_message(f"{text}. Open another file, or pick a camera.")
+
+    # results -------------------------------------------------------------------
+    @Slot(object)
+    def on_result(self, r: FrameResult) -> None:
+        self.view.show_frame(r.frame, r.box, r.tracked, r.pixels)
+        p = r.prediction
+        self.letter.setText(p.label if len(p.label) == 1 else p.label.upper())
+        self.confidence.setText(f"confidence {p.confidence:.0%}")
+        self.chart.set_top(p.top)
+        if not self.paused:
+            state = self.speller.update(r.timestamp, p.label, p.confidence)
+            self.hold_bar.setValue(int(state.progress * 100))
+            self.hold_bar.setFormat(f"holding {state.candidate}" if state.candidate else "hold to commit")
+            if state.committed:
+                self._show_text()
+        now = time.monotonic()
+        self._times.append(now)
+        fps = (len(self._times) - 1) / (self._times[-1] - self._times[0]) if len(self._times) > 1 and self._times[-1] > self._times[0] else 0.0
+        self.status.emit(f"{self._source_text} · {fps:4.1f} fps · {r.latency_ms:.1f} ms per frame")
+
+    def _show_text(self) -> None:
+        self.text.setPlainText(self.speller.text)
+        self.text.moveCursor(self.text.textCursor().MoveOperation.End)
+
+    @Slot(str)
+    def _on_model_loaded(self, name: str) -> None:
+        self.model_changed.emit(name)
+
+    # actions -------------------------------------------------------------------
+    def clear_text(self) -> None:
+        self.speller.clear()
+        self._show_text()
+
+    def backspace(self) -> None:
+        self.speller.backspace()
+        self._show_text()
+
+    def copy_text(self) -> None:
+        QGuiApplication.clipboard().setText(self.speller.text)
+        self.status.emit("Text copied to the clipboard")
+
+    def set_paused(self, paused: bool) -> None:
+        self.paused = paused
+        self.pause_button.setChecked(paused)
+        self.pause_button.setText("Resume" if paused else "Pause")
+        self.speller.reset_hold()
+        if self.capture:
+            self.capture.set_paused(paused)
+        if paused:
+            self.view.show_message("Paused. Press Space or Resume to continue.")
+
+    def _on_guide_changed(self, guide: GuideBox) -> None:
+        self.inference.set_region(guide=guide)
+        s = app_settings()
+        s.setValue("live/guide_cx", guide.cx)
+        s.setValue("live/guide_cy", guide.cy)
+        s.setValue("live/guide_size", guide.size)
+
+    def _on_mirror(self, on: bool) -> None:
+        self.inference.set_region(mirror=on)
+        app_settings().setValue("live/mirror", on)
+
+    def _on_auto(self, on: bool) -> None:
+        self.inference.set_region(auto=on)
+        app_settings().setValue("live/auto", on)
+
+    def _on_threshold(self, value: float) -> None:
+        self.speller.threshold = value
+        app_settings().setValue("live/threshold", value)
+
+    def _on_hold(self, value: float) -> None:
+        self.speller.hold = value
+        app_settings().setValue("live/hold", value)
+
+    def initial_source(self) -> str | int:
+        return int(app_settings().value("live/camera", 0) or 0)

@@ -1,0 +1,148 @@
+"""The main window: Live and Training tabs, menus, shortcuts and the status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
+
+from . import __version__, paths
+from .live_tab import LiveTab
+from .settings import app_settings
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, source: str | int | None = None, model: str | None = None, with_training: bool = True):
+        super().__init__()
+        self.setWindowTitle("ASL Desktop")
+        self.resize(1200, 800)
+        self.tabs = QTabWidget()
+        self.setCentralWidget(self.tabs)
+        self.live = LiveTab()
+        self.tabs.addTab(self.live, "Live")
+        self.training = None
+        if with_training:
+            from .training_tab import TrainingTab
+            self.training = TrainingTab()
+            self.training.use_model.connect(self.load_model)
+            self.tabs.addTab(self.training, "Training")
+        self.model_label = QLabel()
+        self.statusBar().addPermanentWidget(self.model_label)
+        self.live.status.connect(lambda text: self.statusBar().showMessage(text))
+        self.live.model_changed.connect(self._on_model_changed)
+        self.live.model_error.connect(self._on_model_error)
+        self._build_menus()
+
+        s = app_settings()
+        if s.value("window/geometry") is not None:
+            self.restoreGeometry(s.value("window/geometry"))
+        self.model_path = model or s.value("live/model") or str(paths.default_model())
+        if not Path(self.model_path).is_file():
+            self.model_path = str(paths.default_model())
+        self.live.model_requested.emit(self.model_path)
+        self.live.open_source(source if source is not None else self.live.initial_source())
+
+    def _action(self, menu, text: str, slot, shortcut=None, checkable=False, checked=False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setCheckable(checkable)
+        if checkable:
+            action.setChecked(checked)
+            action.toggled.connect(slot)
+        else:
+            action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "Open &video file...", self.open_video, QKeySequence.StandardKey.Open)
+        self._action(file, "Open &image folder...", self.open_folder, "Ctrl+Shift+O")
+        self._action(file, "Use &camera", lambda: self.live.open_source(self.live.initial_source()), "Ctrl+K")
+        file.addSeparator()
+        self._action(file, "Open &model...", self.open_model, "Ctrl+M")
+        self._action(file, "Use the &shipped model", lambda: self.load_model(str(paths.default_model())))
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit = bar.addMenu("&Edit")
+        self._action(edit, "&Copy text", self.live.copy_text, "Ctrl+Shift+C")
+        self._action(edit, "&Backspace", self.live.backspace, "Backspace")
+        self._action(edit, "C&lear text", self.live.clear_text, "Ctrl+L")
+        view = bar.addMenu("&View")
+        self.pause_action = self._action(view, "&Pause", self.live.set_paused, "Space", checkable=True)
+        self.live.pause_button.toggled.connect(self.pause_action.setChecked)
+        mirror = self._action(view, "&Mirror", self.live.mirror_box.setChecked, "Ctrl+I", True,
+                              self.live.mirror_box.isChecked())
+        self.live.mirror_box.toggled.connect(mirror.setChecked)
+        auto = self._action(view, "&Follow my hand", self.live.auto_box.setChecked, "Ctrl+F", True,
+                            self.live.auto_box.isChecked())
+        self.live.auto_box.toggled.connect(auto.setChecked)
+        view.addSeparator()
+        self._action(view, "&Live tab", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
+        self._action(view, "&Training tab", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About ASL Desktop", self.about)
+
+    # actions ---------------------------------------------------------------------
+    def _remembered_dir(self, key: str) -> str:
+        return str(app_settings().value(key, str(Path.home())))
+
+    def open_video(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open video file", self._remembered_dir("dirs/video"),
+                                              "Videos (*.mp4 *.avi *.mov *.mkv *.webm *.m4v);;All files (*)")
+        if path:
+            app_settings().setValue("dirs/video", str(Path(path).parent))
+            self.live.open_source(path)
+
+    def open_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Open image folder", self._remembered_dir("dirs/images"))
+        if path:
+            app_settings().setValue("dirs/images", path)
+            self.live.open_source(path)
+
+    def open_model(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open model", self._remembered_dir("dirs/model"),
+                                              "Model checkpoints (*.pt *.pth);;All files (*)")
+        if path:
+            app_settings().setValue("dirs/model", str(Path(path).parent))
+            self.load_model(path)
+
+    @Slot(str)
+    def load_model(self, path: str) -> None:
+        self._pending_model = path
+        self.live.model_requested.emit(path)
+
+    @Slot(str)
+    def _on_model_changed(self, name: str) -> None:
+        self.model_path = getattr(self, "_pending_model", self.model_path)
+        app_settings().setValue("live/model", self.model_path)
+        if self.training is not None:
+            self.training.current_model = self.model_path
+        self.model_label.setText(f"Model: {name}")
+        self.statusBar().showMessage(f"Model loaded: {name}", 4000)
+
+    @Slot(str)
+    def _on_model_error(self, message: str) -> None:
+        QMessageBox.warning(self, "Cannot open model", f"{message}\n\nThe current model stays in use.")
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About ASL Desktop",
+                          f"<h3>ASL Desktop {__version__}</h3>"
+                          "<p>Reads American Sign Language fingerspelling from a webcam and turns it into text.</p>"
+                          "<p>Hold a letter inside the box until the bar fills; <i>space</i>, <i>del</i> and "
+                          "<i>nothing</i> are signs too.</p>"
+                          "<p>Model trained on the ASL Alphabet photos (Apache License 2.0).</p>")
+
+    def closeEvent(self, event) -> None:
+        if self.training is not None and not self.training.confirm_close():
+            event.ignore()
+            return
+        app_settings().setValue("window/geometry", self.saveGeometry())
+        if self.training is not None:
+            self.training.shutdown()
+        self.live.shutdown()
+        event.accept()

@@ -1,0 +1,84 @@
+"""Frame -> hand crop -> model -> prediction; shared by the live tab and `transcribe`."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import torch
+
+from trainer.checkpoint import LoadedModel, load_checkpoint
+from trainer.preprocess import standardize, to_model_pixels, to_unit
+
+from .region import GuideBox, HandTracker, crop
+
+
+@dataclass
+class Prediction:
+    label: str
+    confidence: float
+    top: list[tuple[str, float]]  # best first
+
+
+@dataclass
+class FrameResult:
+    frame: np.ndarray              # the frame as shown (mirrored when asked), BGR
+    box: tuple[int, int, int]      # x, y, side of the crop in `frame`
+    tracked: bool                  # True when the box follows a detected hand
+    pixels: np.ndarray             # the 28x28 RGB input the model saw
+    prediction: Prediction
+    timestamp: float
+    latency_ms: float              # crop + preprocess + inference
+
+
+class Classifier:
+    """A loaded checkpoint ready for single-crop inference."""
+
+    def __init__(self, loaded: LoadedModel, device: str | None = None):
+        self.loaded = loaded
+        self.device = torch.device(device or "cpu")
+        self.model = loaded.model.to(self.device).eval()
+
+    @classmethod
+    def from_path(cls, path: str | Path, device: str | None = None) -> "Classifier":
+        return cls(load_checkpoint(path), device)
+
+    @property
+    def name(self) -> str:
+        return f"{self.loaded.path.name} ({self.loaded.arch})"
+
+    @torch.inference_mode()
+    def predict_pixels(self, pixels: np.ndarray, k: int = 5) -> Prediction:
+        x = standardize(to_unit(pixels), self.loaded.mean, self.loaded.std).unsqueeze(0).to(self.device)
+        probs = torch.softmax(self.model(x), dim=1)[0].cpu()
+        values, idx = probs.topk(k)
+        top = [(self.loaded.classes[i], float(v)) for v, i in zip(values, idx)]
+        return Prediction(top[0][0], top[0][1], top)
+
+
+class Recognizer:
+    """Applies mirroring, finds the crop (tracker or guide box) and classifies it."""
+
+    def __init__(self, classifier: Classifier, guide: GuideBox | None = None,
+                 mirror: bool = False, auto: bool = False):
+        self.classifier = classifier
+        self.guide = guide or GuideBox()
+        self.mirror = mirror
+        self.auto = auto
+        self.tracker = HandTracker()
+
+    def process(self, image: np.ndarray, timestamp: float = 0.0) -> FrameResult:
+        started = time.perf_counter()
+        frame = cv2.flip(image, 1) if self.mirror else image
+        h, w = frame.shape[:2]
+        box = self.tracker.find(frame) if self.auto else None
+        tracked = box is not None
+        if box is None:
+            box = self.guide.to_pixels(w, h)
+        pixels = to_model_pixels(crop(frame, box), self.classifier.loaded.input_size)
+        prediction = self.classifier.predict_pixels(pixels)
+        latency = (time.perf_counter() - started) * 1000
+        return FrameResult(frame, box, tracked, pixels, prediction, timestamp, latency)

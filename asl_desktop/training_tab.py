@@ -1,0 +1,349 @@
+"""The training tab: pick a dataset, set the recipe, train with live curves, view results."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QThread, Qt, Signal, Slot
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressBar,
+                               QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
+
+from trainer.labels import CLASSES
+from trainer.train import RECIPES, TrainConfig
+
+from . import paths
+from .results_view import ResultsView
+from .settings import app_settings
+from .training_worker import DatasetScanWorker, TrainingWorker
+from .workers import start_in_thread
+
+
+def _plot(title: str, y_label: str) -> pg.PlotWidget:
+    w = pg.PlotWidget(title=title)
+    w.setBackground("w")
+    w.addLegend(offset=(-10, 10))
+    w.showGrid(x=True, y=True, alpha=0.3)
+    w.setLabel("bottom", "epoch")
+    w.setLabel("left", y_label)
+    return w
+
+
+class TrainingTab(QWidget):
+    use_model = Signal(str)   # path of a checkpoint to load into the live tab
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.current_model = str(paths.default_model())
+        self.worker: TrainingWorker | None = None
+        self.thread: QThread | None = None
+        self.scan_thread: QThread | None = None
+        self.dataset_ok = False
+        self.last_checkpoint: str | None = None
+        self._build_ui()
+        folder = app_settings().value("training/dataset", "")
+        if folder:
+            self.dataset_edit.setText(folder)
+            self.scan_dataset()
+
+    # UI ------------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        self.dataset_edit = QLineEdit()
+        self.dataset_edit.setPlaceholderText("Folder (or .zip / .tar.gz) with one sub-folder per letter")
+        self.dataset_edit.editingFinished.connect(self.scan_dataset)
+        browse = QPushButton("Choose...")
+        browse.clicked.connect(self.choose_dataset)
+        row = QHBoxLayout()
+        row.addWidget(self.dataset_edit, 1)
+        row.addWidget(browse)
+        self.dataset_info = QLabel("No dataset chosen.")
+        self.dataset_info.setWordWrap(True)
+        self.counts_plot = pg.PlotWidget()
+        self.counts_plot.setBackground("w")
+        self.counts_plot.setMaximumHeight(130)
+        short = [c if len(c) == 1 else c[0] for c in CLASSES]  # del, nothing, space -> d, n, s
+        self.counts_plot.getAxis("bottom").setTicks([list(enumerate(short))])
+        self.counts_bars = pg.BarGraphItem(x=list(range(len(CLASSES))), height=[0] * len(CLASSES), width=0.7,
+                                           brush="#3b82f6")
+        self.counts_plot.addItem(self.counts_bars)
+        data_box = QGroupBox("Dataset")
+        dl = QVBoxLayout(data_box)
+        dl.addLayout(row)
+        dl.addWidget(self.dataset_info)
+        dl.addWidget(self.counts_plot)
+
+        s = app_settings()
+        self.arch = QComboBox()
+        self.arch.addItem("DeepCNN (default, best on new people)", "deepcnn")
+        self.arch.addItem("ASLNet (the study's reference)", "aslnet")
+        self.arch.currentIndexChanged.connect(self._apply_recipe)
+        self.epochs = QSpinBox()
+        self.epochs.setRange(1, 500)
+        self.batch = QSpinBox()
+        self.batch.setRange(1, 4096)
+        self.lr = QDoubleSpinBox()
+        self.lr.setDecimals(5)
+        self.lr.setRange(1e-5, 1.0)
+        self.lr.setSingleStep(1e-4)
+        self.augment = QCheckBox("Augment (rotation, zoom, shift, flip, colour)")
+        self.val_share = QDoubleSpinBox()
+        self.val_share.setRange(0.05, 0.5)
+        self.val_share.setSingleStep(0.05)
+        self.val_share.setValue(0.1)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.finetune = QCheckBox("Start from the current model (fine-tune)")
+        self.arch.setCurrentIndex(max(0, self.arch.findData(s.value("training/arch", "deepcnn"))))
+        self._apply_recipe()
+        settings_box = QGroupBox("Settings")
+        form = QFormLayout(settings_box)
+        form.addRow("Model", self.arch)
+        form.addRow("Epochs", self.epochs)
+        form.addRow("Batch size", self.batch)
+        form.addRow("Learning rate", self.lr)
+        form.addRow("Validation share", self.val_share)
+        form.addRow("Seed", self.seed)
+        form.addRow(self.augment)
+        form.addRow(self.finetune)
+
+        self.start_button = QPushButton("Start training")
+        self.start_button.setEnabled(False)
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.use_button = QPushButton("Use this model")
+        self.use_button.setEnabled(False)
+        self.use_button.clicked.connect(lambda: self.use_model.emit(self.last_checkpoint))
+        buttons = QHBoxLayout()
+        for b in (self.start_button, self.cancel_button, self.use_button):
+            buttons.addWidget(b)
+        self.progress = QProgressBar()
+        self.progress_label = QLabel("")
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(2000)
+
+        left = QVBoxLayout()
+        left.addWidget(data_box)
+        left.addWidget(settings_box)
+        left.addLayout(buttons)
+        left.addWidget(self.progress)
+        left.addWidget(self.progress_label)
+        left.addWidget(self.log, 1)
+        left_widget = QWidget()
+        left_widget.setLayout(left)
+        left_widget.setMaximumWidth(460)
+
+        self.batch_plot = _plot("Training loss per batch (smoothed)", "loss")
+        self.batch_plot.setLabel("bottom", "epoch")
+        self.batch_curve = self.batch_plot.plot(pen=pg.mkPen("#64748b", width=1), name="train (smoothed)")
+        self.loss_plot = _plot("Loss per epoch", "cross-entropy")
+        self.train_loss_curve = self.loss_plot.plot(pen=pg.mkPen("#2563eb", width=2), symbol="o", name="train")
+        self.val_loss_curve = self.loss_plot.plot(pen=pg.mkPen("#dc2626", width=2), symbol="o", name="validation")
+        self.acc_plot = _plot("Accuracy per epoch", "accuracy")
+        self.train_acc_curve = self.acc_plot.plot(pen=pg.mkPen("#2563eb", width=2), symbol="o", name="train")
+        self.val_acc_curve = self.acc_plot.plot(pen=pg.mkPen("#dc2626", width=2), symbol="o", name="validation")
+        curves = QWidget()
+        cl = QVBoxLayout(curves)
+        cl.addWidget(self.batch_plot)
+        cl.addWidget(self.loss_plot)
+        cl.addWidget(self.acc_plot)
+
+        self.results = ResultsView()
+        self.right = QTabWidget()
+        self.right.addTab(curves, "Progress")
+        self.right.addTab(self.results, "Results")
+
+        layout = QHBoxLayout(self)
+        layout.addWidget(left_widget)
+        layout.addWidget(self.right, 1)
+
+    def _apply_recipe(self) -> None:
+        r = RECIPES[self.arch.currentData()]
+        self.epochs.setValue(r["epochs"])
+        self.batch.setValue(r["batch_size"])
+        self.lr.setValue(r["lr"])
+        self.augment.setChecked(r["augment"])
+
+    # dataset -------------------------------------------------------------------
+    def choose_dataset(self) -> None:
+        start = self.dataset_edit.text() or str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Choose a dataset folder", start)
+        if folder:
+            self.dataset_edit.setText(folder)
+            self.scan_dataset()
+
+    def scan_dataset(self) -> None:
+        path = self.dataset_edit.text().strip()
+        if not path or self.scan_thread is not None:
+            return
+        self.dataset_ok = False
+        self.start_button.setEnabled(False)
+        self.dataset_info.setStyleSheet("")
+        self.dataset_info.setText("Reading images...")
+        self._scan = DatasetScanWorker(path)
+        self._scan.progress.connect(lambda d, t: self.dataset_info.setText(f"Reading images... {d}/{t}"))
+        self._scan.scanned.connect(self._on_scanned)
+        self._scan.failed.connect(self._on_scan_failed)
+        self.scan_thread = start_in_thread(self._scan, "dataset-scan", self._scan.run)
+        self._scan.scanned.connect(self._end_scan)
+        self._scan.failed.connect(self._end_scan)
+
+    def _end_scan(self, *_):
+        self.scan_thread.quit()
+        self.scan_thread.wait()
+        self.scan_thread = None
+
+    @Slot(dict)
+    def _on_scanned(self, summary: dict) -> None:
+        app_settings().setValue("training/dataset", self.dataset_edit.text().strip())
+        counts = summary["per_class"]
+        self.counts_bars.setOpts(height=[counts[c] for c in CLASSES])
+        missing = summary["missing_classes"]
+        text = f"{summary['images']} images in {len(CLASSES) - len(missing)} classes"
+        if summary["unreadable"]:
+            text += f"; {summary['unreadable']} unreadable files will be skipped"
+        if missing:
+            text += f". Missing classes: {', '.join(missing)}"
+        self.dataset_info.setText(text + ".")
+        self.dataset_ok = True
+        self.start_button.setEnabled(self.worker is None)
+
+    @Slot(str)
+    def _on_scan_failed(self, message: str) -> None:
+        self.counts_bars.setOpts(height=[0] * len(CLASSES))
+        self.dataset_info.setStyleSheet("color: #b91c1c")
+        self.dataset_info.setText(message)
+
+    # training ------------------------------------------------------------------
+    def config(self) -> TrainConfig:
+        return TrainConfig.for_arch(self.arch.currentData(), epochs=self.epochs.value(),
+                                    batch_size=self.batch.value(), lr=self.lr.value(),
+                                    augment=self.augment.isChecked(), seed=self.seed.value(),
+                                    train_share=round(0.8 - self.val_share.value(), 4), test_share=0.2)
+
+    def start(self) -> None:
+        if self.worker is not None or not self.dataset_ok:
+            return
+        cfg = self.config()
+        app_settings().setValue("training/arch", cfg.arch)
+        for curve in (self.batch_curve, self.train_loss_curve, self.val_loss_curve,
+                      self.train_acc_curve, self.val_acc_curve):
+            curve.setData([], [])
+        self._batch_losses: list[float] = []
+        self._batch_x: list[float] = []
+        self._history: list[dict] = []
+        self.use_button.setEnabled(False)
+        self.log.appendPlainText(f"Training {cfg.arch} for {cfg.epochs} epochs on {self.dataset_edit.text()}")
+        self.worker = TrainingWorker(self.dataset_edit.text().strip(), cfg,
+                                     self.current_model if self.finetune.isChecked() else None)
+        self.worker.loading.connect(lambda d, t: self.progress_label.setText(f"Reading images {d}/{t}"))
+        self.worker.started.connect(self._on_started)
+        self.worker.batch.connect(self._on_batch)
+        self.worker.epoch.connect(self._on_epoch)
+        self.worker.succeeded.connect(self._on_succeeded)
+        self.worker.failed.connect(self._on_failed)
+        self.worker.cancelled.connect(self._on_cancelled)
+        self.worker.done.connect(self._on_done)
+        self.start_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.right.setCurrentIndex(0)
+        self.thread = start_in_thread(self.worker, "training", self.worker.run)
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.cancel_button.setEnabled(False)
+            self.progress_label.setText("Cancelling...")
+
+    @Slot(int, int)
+    def _on_started(self, epochs: int, batches: int) -> None:
+        self._epochs, self._batches = epochs, batches
+        self._t0 = time.monotonic()
+        self.progress.setRange(0, epochs * batches)
+        self.progress.setValue(0)
+
+    @Slot(int, int, float, float)
+    def _on_batch(self, epoch: int, batch: int, loss: float, accuracy: float) -> None:
+        done = (epoch - 1) * self._batches + batch
+        self.progress.setValue(done)
+        elapsed = time.monotonic() - self._t0
+        eta = elapsed / done * (self.progress.maximum() - done)
+        self.progress_label.setText(f"Epoch {epoch}/{self._epochs}, batch {batch}/{self._batches} · "
+                                    f"elapsed {elapsed:.0f} s · about {eta:.0f} s left")
+        self._batch_losses.append(loss)
+        self._batch_x.append(epoch - 1 + batch / self._batches)
+        smooth = np.convolve(self._batch_losses, np.ones(5) / 5, mode="valid") if len(self._batch_losses) >= 5 \
+            else np.asarray(self._batch_losses)
+        self.batch_curve.setData(self._batch_x[len(self._batch_x) - len(smooth):], smooth)
+
+    @Slot(dict)
+    def _on_epoch(self, r: dict) -> None:
+        self._history.append(r)
+        x = [h["epoch"] for h in self._history]
+        self.train_loss_curve.setData(x, [h["train_loss"] for h in self._history])
+        self.val_loss_curve.setData(x, [h["val_loss"] for h in self._history])
+        self.train_acc_curve.setData(x, [h["train_acc"] for h in self._history])
+        self.val_acc_curve.setData(x, [h["val_acc"] for h in self._history])
+        self.log.appendPlainText(f"epoch {r['epoch']}: train loss {r['train_loss']:.4f}, acc {r['train_acc']:.3f}"
+                                 f" · validation loss {r['val_loss']:.4f}, acc {r['val_acc']:.3f}"
+                                 f" · {r['seconds']:.1f} s")
+
+    @Slot(dict)
+    def _on_succeeded(self, out: dict) -> None:
+        self.last_checkpoint = out["checkpoint"]
+        test = out["metrics"]["test"]
+        self.progress.setValue(self.progress.maximum())
+        self.progress_label.setText(f"Done: test accuracy {test['accuracy']:.1%} on {test['images']} images")
+        self.log.appendPlainText(f"Saved {out['checkpoint']}\nReport {out['report']}")
+        self.use_button.setEnabled(True)
+        self.results.refresh(select=out["report"])
+        self.right.setCurrentIndex(1)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self.progress_label.setText("Training failed.")
+        self.log.appendPlainText(f"Error: {message}")
+        QMessageBox.warning(self, "Training failed", message)
+
+    @Slot()
+    def _on_cancelled(self) -> None:
+        epochs = len(self._history)
+        text = (f"Cancelled after {epochs} complete epoch{'s' if epochs != 1 else ''}. Nothing was saved; "
+                "the current model and earlier runs are unchanged.")
+        self.progress_label.setText(text)
+        self.log.appendPlainText(text)
+
+    @Slot()
+    def _on_done(self) -> None:
+        self.thread.quit()
+        self.thread.wait()
+        self.worker.deleteLater()
+        self.thread.deleteLater()
+        self.worker = self.thread = None
+        self.cancel_button.setEnabled(False)
+        self.start_button.setEnabled(self.dataset_ok)
+
+    # window closing ------------------------------------------------------------
+    def is_training(self) -> bool:
+        return self.worker is not None
+
+    def confirm_close(self) -> bool:
+        if not self.is_training():
+            return True
+        answer = QMessageBox.question(self, "Training is running",
+                                      "A training run is in progress. Stop it and quit? Nothing of this run is saved.")
+        return answer == QMessageBox.StandardButton.Yes
+
+    def shutdown(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.thread.quit()
+            self.thread.wait()
+        if self.scan_thread is not None:
+            self.scan_thread.quit()
+            self.scan_thread.wait()

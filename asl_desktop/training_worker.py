@@ -1,0 +1,89 @@
+"""Runs `trainer.runs.run_training` on a QThread and reports through signals."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from trainer.checkpoint import CheckpointError
+from trainer.data import DatasetError, load_dataset
+from trainer.runs import new_run_dir, run_training
+from trainer.train import TrainConfig, TrainingCallback, TrainingCancelled
+
+
+class _SignalCallback(TrainingCallback):
+    """Bridges trainer callbacks to Qt signals, throttling batch events to ~20 per second."""
+
+    def __init__(self, worker: "TrainingWorker"):
+        self.worker = worker
+        self._last = 0.0
+
+    def on_start(self, epochs, batches_per_epoch):
+        self.worker.started.emit(epochs, batches_per_epoch)
+
+    def on_batch(self, epoch, batch, loss, accuracy):
+        now = time.monotonic()
+        if now - self._last >= 0.05:
+            self._last = now
+            self.worker.batch.emit(epoch, batch, loss, accuracy)
+
+    def on_epoch(self, record):
+        self.worker.epoch.emit(record)
+
+    def should_stop(self):
+        return self.worker.cancel_requested.is_set()
+
+
+class TrainingWorker(QObject):
+    loading = Signal(int, int)          # images decoded, total
+    started = Signal(int, int)          # epochs, batches per epoch
+    batch = Signal(int, int, float, float)
+    epoch = Signal(dict)
+    succeeded = Signal(dict)            # {"checkpoint", "report", "metrics"}
+    failed = Signal(str)
+    cancelled = Signal()
+    done = Signal()
+
+    def __init__(self, data_path: str, cfg: TrainConfig, init_from: str | None = None):
+        super().__init__()
+        self.data_path, self.cfg, self.init_from = data_path, cfg, init_from
+        self.cancel_requested = threading.Event()
+
+    def cancel(self) -> None:
+        """Thread-safe: the run stops at the next batch."""
+        self.cancel_requested.set()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            out = run_training(self.data_path, new_run_dir(self.cfg.arch), self.cfg, _SignalCallback(self),
+                               init_from=self.init_from, load_progress=self.loading.emit)
+            self.succeeded.emit({"checkpoint": str(out.checkpoint), "report": str(out.report),
+                                 "metrics": out.metrics})
+        except TrainingCancelled:
+            self.cancelled.emit()
+        except (DatasetError, CheckpointError, ValueError, OSError, RuntimeError) as exc:
+            self.failed.emit(str(exc))
+        finally:
+            self.done.emit()
+
+
+class DatasetScanWorker(QObject):
+    """Decodes (and caches) a dataset folder to show what it holds before training."""
+
+    progress = Signal(int, int)
+    scanned = Signal(dict)
+    failed = Signal(str)
+
+    def __init__(self, path: str):
+        super().__init__()
+        self.path = path
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            self.scanned.emit(load_dataset(self.path, progress=self.progress.emit).summary())
+        except (DatasetError, OSError) as exc:
+            self.failed.emit(str(exc))

@@ -1,0 +1,69 @@
+"""`asl-desktop transcribe`: the live tab's pipeline without a window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from trainer.checkpoint import CheckpointError
+
+from . import paths
+from .frames import SourceError, open_source
+from .recognizer import Classifier, Recognizer
+from .region import GuideBox
+from .speller import DEFAULT_HOLD, DEFAULT_THRESHOLD, Speller
+
+
+def _roi(text: str) -> tuple[int, int, int]:
+    try:
+        x, y, size = (int(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected X,Y,SIZE in pixels, e.g. 100,50,300") from None
+    if size <= 0:
+        raise argparse.ArgumentTypeError("SIZE must be positive")
+    return x, y, size
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="asl-desktop transcribe",
+                                description="Spell the signs in a video, image folder or camera as text.")
+    p.add_argument("source", help="video file, image folder, or camera index (0, 1, ...)")
+    p.add_argument("--roi", type=_roi, help="hand region X,Y,SIZE in pixels (default: the centred square)")
+    p.add_argument("--hold", type=float, default=DEFAULT_HOLD, help="seconds a letter must hold (default %(default)s)")
+    p.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
+                   help="minimum confidence (default %(default)s)")
+    p.add_argument("--model", default=str(paths.default_model()), help="model checkpoint (default: the shipped model)")
+    p.add_argument("--mirror", action="store_true", help="flip frames horizontally first")
+    p.add_argument("--auto", action="store_true", help="follow the hand instead of a fixed region")
+    p.add_argument("--fps", type=float, default=5.0, help="images per second for an image folder")
+    p.add_argument("--verbose", action="store_true", help="print each committed letter as it happens")
+    return p
+
+
+def transcribe(args) -> str:
+    recognizer = Recognizer(Classifier.from_path(args.model), GuideBox(size=1.0), args.mirror, args.auto)
+    speller = Speller(args.threshold, args.hold)
+    with open_source(args.source, folder_fps=args.fps) as source:
+        try:
+            while (frame := source.read()) is not None:
+                if args.roi:
+                    h, w = frame.image.shape[:2]
+                    recognizer.guide = GuideBox.from_pixels(*args.roi, w, h)
+                result = recognizer.process(frame.image, frame.timestamp)
+                p = result.prediction
+                state = speller.update(frame.timestamp, p.label, p.confidence)
+                if state.committed and args.verbose:
+                    print(f"{frame.timestamp:7.2f}s  {state.committed:8s} -> {state.text!r}", file=sys.stderr)
+        except KeyboardInterrupt:
+            pass
+    return speller.text
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        print(transcribe(args))
+    except (SourceError, CheckpointError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,165 @@
+"""Capture and inference workers: QObjects living on their own QThreads.
+
+The capture worker reads frames as fast as the source gives them and keeps only the
+newest in a `FrameSlot`; the inference worker is poked by a signal and always takes
+the newest frame, so a slow step drops frames instead of building up latency.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from trainer.checkpoint import CheckpointError
+
+from .frames import CameraSource, Frame, FrameSource, SourceError, open_source
+from .recognizer import Classifier, Recognizer
+from .region import GuideBox
+
+RECONNECT_SECONDS = 2.0
+
+
+class FrameSlot:
+    """Holds only the newest frame; thread-safe."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._frame: Frame | None = None
+        self._seq = 0
+
+    def put(self, frame: Frame) -> None:
+        with self._lock:
+            self._frame, self._seq = frame, self._seq + 1
+
+    def take_newer(self, seen: int) -> tuple[Frame | None, int]:
+        with self._lock:
+            return (self._frame, self._seq) if self._seq > seen else (None, seen)
+
+
+class CaptureWorker(QObject):
+    """Reads one source in a loop on its thread. Cameras that fail are retried."""
+
+    opened = Signal(str, int, int)   # description, width, height
+    problem = Signal(str)            # plain-words message for the view
+    ended = Signal(str)              # a file source reached its end
+    frame_ready = Signal()
+
+    def __init__(self, spec: str | int, slot: FrameSlot, folder_fps: float = 5.0):
+        super().__init__()
+        self.spec, self.slot, self.folder_fps = spec, slot, folder_fps
+        self._stop = threading.Event()
+        self._paused = threading.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def set_paused(self, paused: bool) -> None:
+        (self._paused.set if paused else self._paused.clear)()
+
+    def _open(self) -> FrameSource | None:
+        try:
+            return open_source(self.spec, self.folder_fps)
+        except SourceError as exc:
+            is_camera = isinstance(self.spec, int) or str(self.spec).isdigit()
+            hint = (" Connect a camera, or use File > Open video file... or Open image folder...; "
+                    "retrying..." if is_camera else "")
+            self.problem.emit(f"{exc}{hint}")
+            return None
+
+    @Slot()
+    def run(self) -> None:
+        while not self._stop.is_set():
+            source = self._open()
+            if source is None:
+                if not (isinstance(self.spec, int) or str(self.spec).isdigit()):
+                    return  # a bad file will not get better by retrying
+                self._stop.wait(RECONNECT_SECONDS)
+                continue
+            with source:
+                self._stream(source)
+            if not source.realtime or self._stop.is_set():
+                return
+            self.problem.emit(f"{source.description} stopped sending images (unplugged?). Reconnecting...")
+            self._stop.wait(RECONNECT_SECONDS)
+
+    def _stream(self, source: FrameSource) -> None:
+        first = True
+        started, t0 = time.monotonic(), None
+        while not self._stop.is_set():
+            if self._paused.is_set():
+                self._stop.wait(0.05)
+                started, t0 = time.monotonic(), None
+                continue
+            frame = source.read()
+            if frame is None:
+                if not source.realtime:
+                    self.ended.emit(f"End of {source.description}")
+                return
+            if first:
+                h, w = frame.image.shape[:2]
+                self.opened.emit(source.description, w, h)
+                first = False
+            if not source.realtime:  # play files at their own rate
+                t0 = frame.timestamp if t0 is None else t0
+                delay = (frame.timestamp - t0) - (time.monotonic() - started)
+                if delay > 0:
+                    self._stop.wait(delay)
+            self.slot.put(frame)
+            self.frame_ready.emit()
+
+
+class InferenceWorker(QObject):
+    """Holds the model; classifies the newest frame whenever poked."""
+
+    result = Signal(object)          # recognizer.FrameResult
+    model_loaded = Signal(str)       # model name
+    model_failed = Signal(str)       # message; the previous model stays
+
+    def __init__(self, slot: FrameSlot, guide: GuideBox, mirror: bool, auto: bool):
+        super().__init__()
+        self.slot = slot
+        self._seen = 0
+        self._settings = threading.Lock()
+        self._guide, self._mirror, self._auto = guide, mirror, auto
+        self.recognizer: Recognizer | None = None
+
+    def set_region(self, guide: GuideBox | None = None, mirror: bool | None = None, auto: bool | None = None) -> None:
+        """Thread-safe: called from the GUI thread; applied to the next frame."""
+        with self._settings:
+            self._guide = guide or self._guide
+            self._mirror = self._mirror if mirror is None else mirror
+            self._auto = self._auto if auto is None else auto
+
+    @Slot(str)
+    def load_model(self, path: str) -> None:
+        import torch
+        torch.set_num_threads(1)  # leave the other cores to the GUI and capture
+        try:
+            classifier = Classifier.from_path(path)
+        except CheckpointError as exc:
+            self.model_failed.emit(str(exc))
+            return
+        self.recognizer = Recognizer(classifier)
+        self.model_loaded.emit(classifier.name)
+
+    @Slot()
+    def process_newest(self) -> None:
+        frame, self._seen = self.slot.take_newer(self._seen)
+        if frame is None or self.recognizer is None:
+            return
+        with self._settings:
+            self.recognizer.guide, self.recognizer.mirror, self.recognizer.auto = self._guide, self._mirror, self._auto
+        self.result.emit(self.recognizer.process(frame.image, frame.timestamp))
+
+
+def start_in_thread(worker: QObject, name: str, on_start=None) -> QThread:
+    """Move `worker` to a new QThread and start it; `on_start` (a worker slot) runs first."""
+    thread = QThread()
+    thread.setObjectName(name)
+    worker.moveToThread(thread)
+    if on_start is not None:
+        thread.started.connect(on_start)
+    thread.start()
+    return thread
