@@ -48,3 +48,57 @@ def isolated_user_dirs(tmp_path_factory, monkeypatch):
 @pytest.fixture
 def dataset_dir(tmp_path) -> Path:
     return write_dataset(tmp_path / "data")
+
+
+TINY_CLASSES = ("H", "E", "L", "O", "nothing")
+
+
+@pytest.fixture(autouse=True)
+def isolated_qsettings(tmp_path):
+    from PySide6.QtCore import QSettings
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> Path:
+    """A small real model that tells the synthetic signs of TINY_CLASSES apart."""
+    from trainer.checkpoint import save_checkpoint
+    from trainer.data import load_dataset
+    from trainer.train import TrainConfig, train
+
+    root = tmp_path_factory.mktemp("tiny")
+    data = load_dataset(write_dataset(root / "data", TINY_CLASSES, per_class=40), cache_dir=root / "cache")
+    result = train(data, TrainConfig.for_arch("aslnet", epochs=15, batch_size=16))
+    assert result.test["accuracy"] > 0.95
+    path = root / "tiny.pt"
+    save_checkpoint(path, result.model, "aslnet", result.mean, result.std, 28)
+    return path
+
+
+def sign_frames(labels, frame_size=(96, 96), offset=(0, 0), seed=1):
+    """BGR frames, one per label, each showing the synthetic sign of that TINY_CLASSES label."""
+    rng = np.random.default_rng(seed)
+    w, h = frame_size
+    frames = []
+    for label in labels:
+        frame = np.zeros((h, w, 3), np.uint8)
+        sign = cv2.resize(synthetic_image(TINY_CLASSES.index(label), rng), (96, 96),
+                          interpolation=cv2.INTER_NEAREST)
+        frame[offset[1]:offset[1] + 96, offset[0]:offset[0] + 96] = sign
+        frames.append(frame)
+    return frames
+
+
+def write_video(path: Path, frames, fps: float = 20.0) -> Path:
+    h, w = frames[0].shape[:2]
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (w, h))
+    for f in frames:
+        writer.write(f)
+    writer.release()
+    return path
+
+
+def hello_labels(fps: float = 20.0, seconds: float = 0.8):
+    n = int(fps * seconds)
+    return (["nothing"] * n + ["H"] * n + ["E"] * n + ["L"] * n + ["nothing"] * (n // 2)
+            + ["L"] * n + ["O"] * n + ["nothing"] * n)

@@ -17,7 +17,7 @@ def _uniform(n: int, low: float, high: float, gen: torch.Generator, device) -> t
 
 def augment_batch(x: torch.Tensor, gen: torch.Generator, *, degrees: float = 12.0,
                   scale=(0.8, 1.15), shift: float = 0.1, flip: bool = True,
-                  color: float = 0.4) -> torch.Tensor:
+                  color: float = 0.4, gray: float = 0.0) -> torch.Tensor:
     """x: N x 3 x H x W floats in [0, 1] -> an augmented batch of the same shape."""
     n, dev = x.shape[0], x.device
     angle = _uniform(n, -degrees, degrees, gen, dev) * (math.pi / 180)
@@ -42,4 +42,9 @@ def augment_batch(x: torch.Tensor, gen: torch.Generator, *, degrees: float = 12.
     x = mean + (x - mean) * factor()                            # contrast
     x = x * factor()                                            # brightness
     cast = _uniform(n * 3, 0.9, 1.1, gen, dev).view(n, 3, 1, 1)  # white balance
-    return (x * cast).clamp_(0.0, 1.0)
+    x = (x * cast).clamp_(0.0, 1.0)
+    if gray > 0:  # some images lose their colour: shape matters, not skin tone or light
+        to_gray = (torch.rand(n, generator=gen, device=dev) < gray).view(n, 1, 1, 1)
+        luma = (0.299 * x[:, 0:1] + 0.587 * x[:, 1:2] + 0.114 * x[:, 2:3]).expand_as(x)
+        x = torch.where(to_gray, luma, x)
+    return x

@@ -1,0 +1,144 @@
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QElapsedTimer, QTimer
+
+import asl_desktop.workers as workers
+from asl_desktop.frames import Frame, FrameSource
+from asl_desktop.main_window import MainWindow
+from asl_desktop.settings import app_settings
+
+from conftest import hello_labels, sign_frames, write_video
+
+
+@pytest.fixture
+def no_popups(monkeypatch):
+    shown = []
+    from PySide6.QtWidgets import QMessageBox
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    return shown
+
+
+def make_window(qtbot, source, model, training=False):
+    app_settings().setValue("live/mirror", False)  # the synthetic signs are not mirror-symmetric
+    window = MainWindow(source=source, model=str(model), with_training=training)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_live_tab_spells_hello_from_a_fake_camera_without_freezing(qtbot, tiny_model, tmp_path):
+    video = write_video(tmp_path / "hello.avi", sign_frames(hello_labels()))
+    window = make_window(qtbot, str(video), tiny_model)
+    live = window.live
+    live.hold.setValue(0.4)
+    # watch the GUI event loop: a 10 ms timer must keep firing while the pipeline runs
+    gaps, clock = [], QElapsedTimer()
+    clock.start()
+    ticker = QTimer()
+    ticker.timeout.connect(lambda: (gaps.append(clock.restart())))
+    ticker.start(10)
+    results = []
+    live.inference.result.connect(results.append)
+    qtbot.waitUntil(lambda: live.speller.text == "HELLO", timeout=20000)
+    ticker.stop()
+    assert live.text.toPlainText() == "HELLO"
+    assert len(results) > 30
+    r = results[-1]
+    assert r.pixels.shape == (28, 28, 3) and len(r.prediction.top) == 5
+    assert live.chart.bars.opts["width"][0] == pytest.approx(r.prediction.top[0][1], abs=0.2)
+    assert "hello.avi" in window.statusBar().currentMessage() or "fps" in window.statusBar().currentMessage()
+    assert max(gaps[5:]) < 500, "the GUI thread stalled"
+    shot = tmp_path / "live.png"
+    window.grab().save(str(shot))
+    from PySide6.QtGui import QImage
+    img = QImage(str(shot))
+    assert img.width() > 600 and len({img.pixel(x, img.height() // 3) for x in range(0, img.width(), 7)}) > 5
+
+
+def test_copy_backspace_clear_and_pause(qtbot, tiny_model, tmp_path):
+    video = write_video(tmp_path / "h.avi", sign_frames(["H"] * 40))
+    window = make_window(qtbot, str(video), tiny_model)
+    live = window.live
+    live.hold.setValue(0.3)
+    qtbot.waitUntil(lambda: live.speller.text == "H", timeout=10000)
+    live.copy_button.click()
+    from PySide6.QtGui import QGuiApplication
+    assert QGuiApplication.clipboard().text() == "H"
+    live.back_button.click()
+    assert live.text.toPlainText() == ""
+    window.pause_action.trigger()
+    assert live.paused and live.pause_button.text() == "Resume"
+    assert "Paused" in live.view.message
+
+
+def test_no_camera_says_so_and_a_video_can_be_opened(qtbot, tiny_model, tmp_path):
+    window = make_window(qtbot, 9, tiny_model)
+    qtbot.waitUntil(lambda: "No camera found" in window.live.view.message, timeout=5000)
+    assert "Open video file" in window.live.view.message
+    video = write_video(tmp_path / "v.avi", sign_frames(["E"] * 30))
+    with qtbot.waitSignal(window.live.inference.result, timeout=5000):
+        window.live.open_source(str(video))
+
+
+def test_unreadable_video_shows_a_message(qtbot, tiny_model, tmp_path):
+    junk = tmp_path / "broken.mp4"
+    junk.write_bytes(b"\x00garbage" * 500)
+    window = make_window(qtbot, str(junk), tiny_model)
+    qtbot.waitUntil(lambda: "Cannot read video file broken.mp4" in window.live.view.message, timeout=5000)
+
+
+class DyingCamera(FrameSource):
+    """A camera that sends a few frames and then stops, as when unplugged."""
+    realtime = True
+    description = "Fake camera"
+    opened = 0
+
+    def __init__(self):
+        DyingCamera.opened += 1
+        self.n = 0
+
+    def read(self):
+        self.n += 1
+        time.sleep(0.02)
+        return Frame(sign_frames(["O"])[0], time.monotonic(), self.n) if self.n <= 5 else None
+
+
+def test_camera_lost_mid_stream_reconnects(qtbot, tiny_model, monkeypatch):
+    monkeypatch.setattr(workers, "open_source", lambda spec, fps: DyingCamera())
+    monkeypatch.setattr(workers, "RECONNECT_SECONDS", 0.2)
+    DyingCamera.opened = 0
+    window = make_window(qtbot, 0, tiny_model)
+    qtbot.waitUntil(lambda: "Reconnecting" in window.live.view.message or DyingCamera.opened >= 2, timeout=5000)
+    qtbot.waitUntil(lambda: DyingCamera.opened >= 2, timeout=5000)
+    assert window.isVisible()
+
+
+def test_a_bad_model_file_keeps_the_current_model(qtbot, tiny_model, tmp_path, no_popups):
+    window = make_window(qtbot, str(write_video(tmp_path / "v.avi", sign_frames(["L"] * 200))), tiny_model)
+    qtbot.waitUntil(lambda: "tiny.pt" in window.model_label.text(), timeout=5000)
+    bad = tmp_path / "corrupt.pt"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    with qtbot.waitSignal(window.live.model_error, timeout=5000):
+        window.load_model(str(bad))
+    qtbot.waitUntil(lambda: len(no_popups) == 1, timeout=2000)
+    assert "corrupt.pt" in no_popups[0] and "current model stays" in no_popups[0]
+    assert "tiny.pt" in window.model_label.text()
+    with qtbot.waitSignal(window.live.inference.result, timeout=5000) as blocker:
+        pass
+    assert blocker.args[0].prediction.label == "L"
+
+
+def test_guide_box_and_options_persist(qtbot, tiny_model, tmp_path):
+    from asl_desktop.region import GuideBox
+    window = make_window(qtbot, str(write_video(tmp_path / "v.avi", sign_frames(["L"] * 20))), tiny_model)
+    window.live.view.guide_changed.emit(GuideBox(0.3, 0.4, 0.5))
+    window.live.threshold.setValue(0.8)
+    window.close()
+    s = app_settings()
+    assert float(s.value("live/guide_cx")) == pytest.approx(0.3)
+    assert float(s.value("live/threshold")) == pytest.approx(0.8)
+    window2 = make_window(qtbot, str(tmp_path / "v.avi"), tiny_model)
+    assert window2.live.view.guide.size == pytest.approx(0.5)
+    assert window2.live.speller.threshold == pytest.approx(0.8)

@@ -1,0 +1,96 @@
+import json
+
+import pytest
+from PySide6.QtGui import QImage
+
+from asl_desktop.main_window import MainWindow
+from asl_desktop.settings import app_settings
+from trainer.runs import runs_dir
+
+from conftest import TINY_CLASSES, sign_frames, write_dataset, write_video
+
+
+@pytest.fixture
+def window(qtbot, tiny_model, tmp_path):
+    app_settings().setValue("live/mirror", False)
+    video = write_video(tmp_path / "v.avi", sign_frames(["H"] * 400))
+    w = MainWindow(source=str(video), model=str(tiny_model))
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def choose(qtbot, tab, folder):
+    tab.dataset_edit.setText(str(folder))
+    tab.scan_dataset()
+    qtbot.waitUntil(lambda: tab.scan_thread is None, timeout=10000)
+
+
+def test_train_in_the_app_then_use_the_model(qtbot, window, tmp_path):
+    tab = window.training
+    choose(qtbot, tab, write_dataset(tmp_path / "data", TINY_CLASSES, per_class=12))
+    assert "60 images in 5 classes" in tab.dataset_info.text()
+    assert tab.counts_bars.opts["height"][7] == 12 and tab.counts_bars.opts["height"][0] == 0 and tab.start_button.isEnabled()
+    tab.arch.setCurrentIndex(tab.arch.findData("aslnet"))
+    tab.epochs.setValue(2)
+    batches, epochs = [], []
+    tab.start()
+    tab.worker.batch.connect(lambda *a: batches.append(a))
+    tab.worker.epoch.connect(epochs.append)
+    with qtbot.waitSignal(tab.results.report_loaded, timeout=60000) as loaded:
+        pass
+    assert loaded.args == [True]
+    assert len(epochs) == 2 and len(tab.train_loss_curve.getData()[0]) == 2
+    assert len(tab.val_acc_curve.getData()[1]) == 2 and len(tab.batch_curve.getData()[0]) >= 1
+    assert "Done: test accuracy" in tab.progress_label.text() and tab.progress.value() == tab.progress.maximum()
+    assert tab.right.currentWidget() is tab.results and tab.use_button.isEnabled()
+    runs = list(runs_dir().iterdir())
+    assert len(runs) == 1 and (runs[0] / "model.pt").exists()
+    assert json.loads((runs[0] / "metrics.json").read_text())["config"]["epochs"] == 2
+    assert tab.results.runs.topLevelItem(0).text(0) == runs[0].name
+    qtbot.wait(500)
+    shot = tmp_path / "results.png"
+    window.grab().save(str(shot))
+    img = QImage(str(shot))
+    right = {img.pixel(x, y) for x in range(img.width() // 2, img.width(), 9) for y in range(100, img.height() - 50, 9)}
+    assert len(right) > 10, "results view looks blank"
+    with qtbot.waitSignal(window.live.model_changed, timeout=5000) as changed:
+        tab.use_button.click()
+    assert changed.args[0].startswith("model.pt")
+    assert window.model_path == str(runs[0] / "model.pt")
+
+
+def test_cancel_keeps_previous_checkpoints_byte_for_byte(qtbot, window, tmp_path, tiny_model):
+    before = tiny_model.read_bytes()
+    tab = window.training
+    choose(qtbot, tab, write_dataset(tmp_path / "data", TINY_CLASSES, per_class=12))
+    tab.arch.setCurrentIndex(tab.arch.findData("aslnet"))
+    tab.epochs.setValue(500)
+    tab.batch.setValue(1)
+    tab.finetune.setChecked(True)
+    tab.start()
+    qtbot.waitUntil(lambda: tab.progress.value() > 0, timeout=20000)
+    with qtbot.waitSignal(tab.worker.cancelled, timeout=3000):
+        tab.cancel_button.click()
+    qtbot.waitUntil(lambda: tab.worker is None, timeout=3000)
+    assert "Nothing was saved" in tab.progress_label.text()
+    assert tiny_model.read_bytes() == before
+    assert not runs_dir().exists() or not any(runs_dir().glob("*/model.pt"))
+    assert tab.start_button.isEnabled()
+
+
+def test_a_folder_that_is_not_a_dataset_starts_nothing(qtbot, window, tmp_path):
+    tab = window.training
+    (tmp_path / "holiday").mkdir()
+    (tmp_path / "holiday" / "notes.txt").write_text("hi")
+    choose(qtbot, tab, tmp_path / "holiday")
+    assert "no images found" in tab.dataset_info.text()
+    assert not tab.start_button.isEnabled()
+    tab.start()
+    assert tab.worker is None
+
+
+def test_shipped_report_is_listed(qtbot, window):
+    names = [window.training.results.runs.topLevelItem(i).text(0)
+             for i in range(window.training.results.runs.topLevelItemCount())]
+    assert "Shipped model" in names
