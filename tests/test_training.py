@@ -103,7 +103,7 @@ def test_bad_checkpoints_give_clear_errors(tmp_path):
         pickle.dump(_Evil(), fh)
     for path, message in [(truncated, "not a readable model file"), (garbage, "not a readable model file"),
                           (foreign, "not an ASL Desktop model"), (mismatched, "do not match"),
-                          (evil, "not a readable model file"), (tmp_path / "none.pt", "no such model file")]:
+                          (evil, "holds objects a safe model file may not contain"), (tmp_path / "none.pt", "no such model file")]:
         with pytest.raises(CheckpointError, match=message) as info:
             load_checkpoint(path)
         assert path.name in str(info.value)
@@ -135,3 +135,17 @@ def test_cli_reports_bad_input_without_traceback(tmp_path, capsys):
     bad.write_bytes(b"junk")
     assert cli_main(["evaluate", str(bad), str(tmp_path)]) == 2
     assert "bad.pt" in capsys.readouterr().err
+
+
+def test_the_shipped_model_loads_safely_and_knows_its_history():
+    from asl_desktop import paths
+    loaded = load_checkpoint(paths.default_model())
+    assert loaded.arch == "deepcnn" and loaded.input_size == 28
+    assert len(loaded.meta["history"]) >= 10 and loaded.meta["test_accuracy"] > 0.95
+    assert paths.default_model_report().stat().st_size > 1_000_000
+
+
+def test_grayscale_augmentation_removes_colour():
+    x = torch.rand(16, 3, 28, 28)
+    out = augment_batch(x, torch.Generator().manual_seed(1), gray=1.0)
+    assert torch.allclose(out[:, 0], out[:, 1]) and torch.allclose(out[:, 1], out[:, 2])

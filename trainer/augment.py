@@ -36,9 +36,9 @@ def augment_batch(x: torch.Tensor, gen: torch.Generator, *, degrees: float = 12.
     def factor(low=1 - color, high=1 + color):
         return _uniform(n, low, high, gen, dev).view(n, 1, 1, 1)
 
-    gray = (0.299 * x[:, 0:1] + 0.587 * x[:, 1:2] + 0.114 * x[:, 2:3])
-    x = gray + (x - gray) * factor()                            # saturation
-    mean = gray.mean(dim=(2, 3), keepdim=True)
+    luma = 0.299 * x[:, 0:1] + 0.587 * x[:, 1:2] + 0.114 * x[:, 2:3]
+    x = luma + (x - luma) * factor()                            # saturation
+    mean = luma.mean(dim=(2, 3), keepdim=True)
     x = mean + (x - mean) * factor()                            # contrast
     x = x * factor()                                            # brightness
     cast = _uniform(n * 3, 0.9, 1.1, gen, dev).view(n, 3, 1, 1)  # white balance
