@@ -26,13 +26,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     _prepare_qt_env()
+    import torch
     from PySide6 import QtWebEngineWidgets  # noqa: F401  (must load before the QApplication)
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from . import paths
     from .main_window import MainWindow
-
+    torch.set_num_threads(1)  # live inference needs one core; the GUI and capture keep the rest
     app = QApplication(sys.argv[:1])
     app.setApplicationName("ASL Desktop")
     app.setOrganizationName("ASL Desktop")

@@ -84,7 +84,8 @@ class VideoFileSource(FrameSource):
         ok, first = self.cap.read() if self.cap.isOpened() else (False, None)
         if not ok or first is None:
             self.cap.release()
-            raise SourceError(f"Cannot read video file {self.path.name}: not a video, or a format OpenCV cannot decode.")
+            raise SourceError(f"Cannot read video file {self.path.name}: "
+                              "not a video, or a format OpenCV cannot decode.")
         fps = self.cap.get(cv2.CAP_PROP_FPS)
         self.fps = fps if fps and 1 <= fps <= 240 else 30.0
         self._pending: np.ndarray | None = first

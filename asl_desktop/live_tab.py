@@ -8,8 +8,20 @@ from collections import deque
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QPlainTextEdit, QProgressBar, QPushButton, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 from superqt import QLabeledDoubleSlider
 from superqt.utils import thread_worker
 
@@ -235,9 +247,9 @@ class LiveTab(QWidget):
             self.hold_bar.setFormat(f"holding {state.candidate}" if state.candidate else "hold to commit")
             if state.committed:
                 self._show_text()
-        now = time.monotonic()
-        self._times.append(now)
-        fps = (len(self._times) - 1) / (self._times[-1] - self._times[0]) if len(self._times) > 1 and self._times[-1] > self._times[0] else 0.0
+        self._times.append(time.monotonic())
+        span = self._times[-1] - self._times[0]
+        fps = (len(self._times) - 1) / span if span > 0 else 0.0
         self.status.emit(f"{self._source_text} · {fps:4.1f} fps · {r.latency_ms:.1f} ms per frame")
 
     def _show_text(self) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
+import torch
 from PySide6.QtCore import QObject, Signal, Slot
 
 from trainer.checkpoint import CheckpointError
@@ -57,6 +59,8 @@ class TrainingWorker(QObject):
 
     @Slot()
     def run(self) -> None:
+        threads = torch.get_num_threads()
+        torch.set_num_threads(os.cpu_count() or 1)  # training may use every core while it runs
         try:
             out = run_training(self.data_path, new_run_dir(self.cfg.arch), self.cfg, _SignalCallback(self),
                                init_from=self.init_from, load_progress=self.loading.emit)
@@ -67,6 +71,7 @@ class TrainingWorker(QObject):
         except (DatasetError, CheckpointError, ValueError, OSError, RuntimeError) as exc:
             self.failed.emit(str(exc))
         finally:
+            torch.set_num_threads(threads)
             self.done.emit()
 
 

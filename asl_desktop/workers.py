@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from trainer.checkpoint import CheckpointError
 
-from .frames import CameraSource, Frame, FrameSource, SourceError, open_source
+from .frames import Frame, FrameSource, SourceError, open_source
 from .recognizer import Classifier, Recognizer
 from .region import GuideBox
 
@@ -134,8 +134,6 @@ class InferenceWorker(QObject):
 
     @Slot(str)
     def load_model(self, path: str) -> None:
-        import torch
-        torch.set_num_threads(1)  # leave the other cores to the GUI and capture
         try:
             classifier = Classifier.from_path(path)
         except CheckpointError as exc:

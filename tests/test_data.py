@@ -5,12 +5,11 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from conftest import write_dataset
 
 from trainer.data import DatasetError, load_dataset, split_indices
 from trainer.labels import CLASSES, UnknownClassError, class_index
-from trainer.preprocess import preprocess, normalize, to_model_pixels
-
-from conftest import write_dataset
+from trainer.preprocess import normalize, preprocess, to_model_pixels
 
 
 def test_folder_names_map_case_insensitively():

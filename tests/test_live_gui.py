@@ -1,15 +1,13 @@
 import time
 
-import numpy as np
 import pytest
+from conftest import hello_labels, sign_frames, write_video
 from PySide6.QtCore import QElapsedTimer, QTimer
 
 import asl_desktop.workers as workers
 from asl_desktop.frames import Frame, FrameSource
 from asl_desktop.main_window import MainWindow
 from asl_desktop.settings import app_settings
-
-from conftest import hello_labels, sign_frames, write_video
 
 
 @pytest.fixture

@@ -1,11 +1,9 @@
 import cv2
-import numpy as np
 import pytest
+from conftest import hello_labels, sign_frames, write_video
 
 from asl_desktop.frames import CameraSource, ImageFolderSource, SourceError, VideoFileSource, open_source
 from asl_desktop.transcribe import main as transcribe_main
-
-from conftest import hello_labels, sign_frames, write_video
 
 
 def test_video_file_frames_carry_stream_timestamps(tmp_path):

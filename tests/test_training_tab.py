@@ -1,13 +1,12 @@
 import json
 
 import pytest
+from conftest import TINY_CLASSES, sign_frames, write_dataset, write_video
 from PySide6.QtGui import QImage
 
 from asl_desktop.main_window import MainWindow
 from asl_desktop.settings import app_settings
 from trainer.runs import runs_dir
-
-from conftest import TINY_CLASSES, sign_frames, write_dataset, write_video
 
 
 @pytest.fixture

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import platformdirs
-import os
 
 from .checkpoint import load_checkpoint, save_checkpoint
 from .data import Progress, load_dataset
