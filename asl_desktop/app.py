@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     _prepare_qt_env()
     import torch
     from PySide6 import QtWebEngineWidgets  # noqa: F401  (must load before the QApplication)
+    from PySide6.QtCore import QCoreApplication, QEvent, Qt
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -39,8 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("ASL Desktop")
     app.setWindowIcon(QIcon(str(paths.app_icon())))
     window = MainWindow(source=args.source, model=args.model)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     window.show()
-    return app.exec()
+    code = app.exec()
+    # delete the window (and its web view) while Qt still runs: a QtWebEngine page that
+    # outlives its profile crashes the interpreter's exit
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return code
 
 
 if __name__ == "__main__":

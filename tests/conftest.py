@@ -102,3 +102,12 @@ def hello_labels(fps: float = 20.0, seconds: float = 0.8):
     n = int(fps * seconds)
     return (["nothing"] * n + ["H"] * n + ["E"] * n + ["L"] * n + ["nothing"] * (n // 2)
             + ["L"] * n + ["O"] * n + ["nothing"] * n)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def delete_windows_before_exit(qapp):
+    """Windows closed by pytest-qt are only scheduled for deletion; delete them while Qt is
+    still alive, or QtWebEngine's pages outlive their profile and crash the interpreter's exit."""
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
