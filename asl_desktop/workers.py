@@ -58,13 +58,16 @@ class CaptureWorker(QObject):
     def set_paused(self, paused: bool) -> None:
         (self._paused.set if paused else self._paused.clear)()
 
+    @property
+    def is_camera(self) -> bool:
+        return isinstance(self.spec, int) or str(self.spec).isdigit()
+
     def _open(self) -> FrameSource | None:
         try:
             return open_source(self.spec, self.folder_fps)
         except SourceError as exc:
-            is_camera = isinstance(self.spec, int) or str(self.spec).isdigit()
             hint = (" Connect a camera, or use File > Open video file... or Open image folder...; "
-                    "retrying..." if is_camera else "")
+                    "retrying..." if self.is_camera else "")
             self.problem.emit(f"{exc}{hint}")
             return None
 
@@ -73,7 +76,7 @@ class CaptureWorker(QObject):
         while not self._stop.is_set():
             source = self._open()
             if source is None:
-                if not (isinstance(self.spec, int) or str(self.spec).isdigit()):
+                if not self.is_camera:
                     return  # a bad file will not get better by retrying
                 self._stop.wait(RECONNECT_SECONDS)
                 continue
