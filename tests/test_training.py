@@ -121,6 +121,7 @@ def test_cli_train_then_evaluate(dataset_dir, tmp_path, capsys):
     assert 0 <= metrics["extra"]["accuracy"] <= 1
     html = (out / "report.html").read_text()
     assert "Confusion matrix" in html and "Accuracy per epoch" in html
+    assert "Accuracy per class on unseen people" in html
     assert "<script src=" not in html and len(html) > 1_000_000  # plotly.js inline: works offline
 
     assert cli_main(["evaluate", str(out / "model.pt"), str(dataset_dir), "--out", str(tmp_path / "ev")]) == 0

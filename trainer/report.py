@@ -42,6 +42,11 @@ def _figures(metrics: dict) -> list[tuple[str, go.Figure]]:
         per = test["per_class"]
         figs.append(("Accuracy per class", go.Figure(go.Bar(x=list(per), y=list(per.values())))
                      .update_layout(yaxis_range=[0, 1.02], yaxis_title="accuracy")))
+    unseen = (metrics.get("extra") or {}).get("per_class")
+    if unseen:
+        figs.append(("Accuracy per class on unseen people", go.Figure(
+            go.Bar(x=list(unseen), y=list(unseen.values()), marker_color="#dc2626"))
+            .update_layout(yaxis_range=[0, 1.02], yaxis_title="accuracy")))
     return figs
 
 
