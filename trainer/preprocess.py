@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 INPUT_SIZE = 28
-# Per-channel RGB statistics of the shipped training photos (stored in every checkpoint).
+# Fallback statistics; training computes the real per-channel ones and stores them in each checkpoint.
 DEFAULT_MEAN = (0.5, 0.5, 0.5)
 DEFAULT_STD = (0.25, 0.25, 0.25)
 
