@@ -205,9 +205,9 @@ class TrainingTab(QWidget):
         self._scan.progress.connect(lambda d, t: self.dataset_info.setText(f"Reading images... {d}/{t}"))
         self._scan.scanned.connect(self._on_scanned)
         self._scan.failed.connect(self._on_scan_failed)
-        self.scan_thread = start_in_thread(self._scan, "dataset-scan", self._scan.run)
         self._scan.scanned.connect(self._end_scan)
         self._scan.failed.connect(self._end_scan)
+        self.scan_thread = start_in_thread(self._scan, "dataset-scan", self._scan.run)
 
     def _end_scan(self, *_):
         self.scan_thread.quit()
