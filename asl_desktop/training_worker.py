@@ -54,8 +54,13 @@ class TrainingWorker(QObject):
         self.cancel_requested = threading.Event()
 
     def cancel(self) -> None:
-        """Thread-safe: the run stops at the next batch."""
+        """Thread-safe: the run stops at the next batch (or the next 256 images while decoding)."""
         self.cancel_requested.set()
+
+    def _loading(self, done: int, total: int) -> None:
+        self.loading.emit(done, total)
+        if self.cancel_requested.is_set():
+            raise TrainingCancelled
 
     @Slot()
     def run(self) -> None:
@@ -63,7 +68,7 @@ class TrainingWorker(QObject):
         torch.set_num_threads(os.cpu_count() or 1)  # training may use every core while it runs
         try:
             out = run_training(self.data_path, new_run_dir(self.cfg.arch), self.cfg, _SignalCallback(self),
-                               init_from=self.init_from, load_progress=self.loading.emit)
+                               init_from=self.init_from, load_progress=self._loading)
             self.succeeded.emit({"checkpoint": str(out.checkpoint), "report": str(out.report),
                                  "metrics": out.metrics})
         except TrainingCancelled:

@@ -91,3 +91,15 @@ def test_shipped_report_is_listed(qtbot, window):
     names = [window.training.results.runs.topLevelItem(i).text(0)
              for i in range(window.training.results.runs.topLevelItemCount())]
     assert "Shipped model" in names
+
+
+def test_cancel_while_images_are_still_being_read(qtbot, tmp_path, isolated_user_dirs):
+    from asl_desktop.training_worker import TrainingWorker
+    from trainer.train import TrainConfig
+    data = write_dataset(tmp_path / "data", TINY_CLASSES, per_class=12)
+    worker = TrainingWorker(str(data), TrainConfig.for_arch("aslnet", epochs=1))
+    worker.cancel()
+    with qtbot.assertNotEmitted(worker.started), qtbot.waitSignal(worker.cancelled, timeout=1000):
+        worker.run()  # on this thread: the first progress report sees the cancel
+    assert not (isolated_user_dirs / "cache").exists() or not any((isolated_user_dirs / "cache").iterdir())
+    assert not runs_dir().exists()
