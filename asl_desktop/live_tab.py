@@ -59,7 +59,7 @@ class TopChart(pg.PlotWidget):
 class LiveTab(QWidget):
     model_requested = Signal(str)
     status = Signal(str)           # one line for the status bar
-    model_changed = Signal(str)    # model name, once loaded
+    model_changed = Signal(str, str)  # model name, architecture; once loaded
     model_error = Signal(str)
 
     def __init__(self, parent=None):
@@ -256,9 +256,9 @@ class LiveTab(QWidget):
         self.text.setPlainText(self.speller.text)
         self.text.moveCursor(self.text.textCursor().MoveOperation.End)
 
-    @Slot(str)
-    def _on_model_loaded(self, name: str) -> None:
-        self.model_changed.emit(name)
+    @Slot(str, str)
+    def _on_model_loaded(self, name: str, arch: str) -> None:
+        self.model_changed.emit(name, arch)
 
     # actions -------------------------------------------------------------------
     def clear_text(self) -> None:

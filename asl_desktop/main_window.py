@@ -116,12 +116,12 @@ class MainWindow(QMainWindow):
         self._pending_model = path
         self.live.model_requested.emit(path)
 
-    @Slot(str)
-    def _on_model_changed(self, name: str) -> None:
+    @Slot(str, str)
+    def _on_model_changed(self, name: str, arch: str) -> None:
         self.model_path = getattr(self, "_pending_model", self.model_path)
         app_settings().setValue("live/model", self.model_path)
         if self.training is not None:
-            self.training.current_model = self.model_path
+            self.training.set_current_model(self.model_path, arch)
         self.model_label.setText(f"Model: {name}")
         self.statusBar().showMessage(f"Model loaded: {name}", 4000)
 

@@ -54,6 +54,7 @@ class TrainingTab(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.current_model = str(paths.default_model())
+        self.current_arch: str | None = None
         self.worker: TrainingWorker | None = None
         self.thread: QThread | None = None
         self.scan_thread: QThread | None = None
@@ -112,10 +113,11 @@ class TrainingTab(QWidget):
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
         self.finetune = QCheckBox("Start from the current model (fine-tune)")
+        self.finetune.toggled.connect(self._sync_finetune)
         self.arch.setCurrentIndex(max(0, self.arch.findData(s.value("training/arch", "deepcnn"))))
         self._apply_recipe()
-        settings_box = QGroupBox("Settings")
-        form = QFormLayout(settings_box)
+        self.settings_box = QGroupBox("Settings")
+        form = QFormLayout(self.settings_box)
         form.addRow("Model", self.arch)
         form.addRow("Epochs", self.epochs)
         form.addRow("Batch size", self.batch)
@@ -145,7 +147,7 @@ class TrainingTab(QWidget):
 
         left = QVBoxLayout()
         left.addWidget(data_box)
-        left.addWidget(settings_box)
+        left.addWidget(self.settings_box)
         left.addLayout(buttons)
         left.addWidget(self.progress)
         left.addWidget(self.progress_label)
@@ -184,6 +186,19 @@ class TrainingTab(QWidget):
         self.batch.setValue(r["batch_size"])
         self.lr.setValue(r["lr"])
         self.augment.setChecked(r["augment"])
+
+    def set_current_model(self, path: str, arch: str) -> None:
+        """The live tab's model: what "fine-tune" starts from."""
+        self.current_model, self.current_arch = path, arch
+        self.finetune.setText(f"Start from the current model ({Path(path).name}, {arch}) - fine-tune")
+        self._sync_finetune()
+
+    def _sync_finetune(self) -> None:
+        """Fine-tuning keeps the current model's architecture, so the choice is locked to it."""
+        tuning = self.finetune.isChecked()
+        if tuning and self.current_arch is not None:
+            self.arch.setCurrentIndex(self.arch.findData(self.current_arch))
+        self.arch.setEnabled(not tuning)
 
     # dataset -------------------------------------------------------------------
     def choose_dataset(self) -> None:
@@ -266,6 +281,7 @@ class TrainingTab(QWidget):
         self.worker.cancelled.connect(self._on_cancelled)
         self.worker.done.connect(self._on_done)
         self.start_button.setEnabled(False)
+        self.settings_box.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.right.setCurrentIndex(0)
         self.thread = start_in_thread(self.worker, "training", self.worker.run)
@@ -342,6 +358,7 @@ class TrainingTab(QWidget):
         self.thread.deleteLater()
         self.worker = self.thread = None
         self.cancel_button.setEnabled(False)
+        self.settings_box.setEnabled(True)
         self.start_button.setEnabled(self.dataset_ok)
 
     # window closing ------------------------------------------------------------

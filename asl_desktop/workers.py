@@ -117,7 +117,7 @@ class InferenceWorker(QObject):
     """Holds the model; classifies the newest frame whenever poked."""
 
     result = Signal(object)          # recognizer.FrameResult
-    model_loaded = Signal(str)       # model name
+    model_loaded = Signal(str, str)  # model name, architecture
     model_failed = Signal(str)       # message; the previous model stays
 
     def __init__(self, slot: FrameSlot, guide: GuideBox, mirror: bool, auto: bool):
@@ -143,7 +143,7 @@ class InferenceWorker(QObject):
             self.model_failed.emit(str(exc))
             return
         self.recognizer = Recognizer(classifier)
-        self.model_loaded.emit(classifier.name)
+        self.model_loaded.emit(classifier.name, classifier.loaded.arch)
 
     @Slot()
     def process_newest(self) -> None:

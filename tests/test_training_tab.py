@@ -61,19 +61,23 @@ def test_cancel_keeps_previous_checkpoints_byte_for_byte(qtbot, window, tmp_path
     before = tiny_model.read_bytes()
     tab = window.training
     choose(qtbot, tab, write_dataset(tmp_path / "data", TINY_CLASSES, per_class=12))
-    tab.arch.setCurrentIndex(tab.arch.findData("aslnet"))
+    qtbot.waitUntil(lambda: tab.current_arch == "aslnet", timeout=5000)  # the tiny model is an ASLNet
+    tab.arch.setCurrentIndex(tab.arch.findData("deepcnn"))
+    tab.finetune.setChecked(True)
+    assert tab.arch.currentData() == "aslnet" and not tab.arch.isEnabled()
+    assert "tiny.pt" in tab.finetune.text()
     tab.epochs.setValue(500)
     tab.batch.setValue(1)
-    tab.finetune.setChecked(True)
     tab.start()
     qtbot.waitUntil(lambda: tab.progress.value() > 0, timeout=20000)
+    assert not tab.settings_box.isEnabled()
     with qtbot.waitSignal(tab.worker.cancelled, timeout=3000):
         tab.cancel_button.click()
     qtbot.waitUntil(lambda: tab.worker is None, timeout=3000)
     assert "Nothing was saved" in tab.progress_label.text()
     assert tiny_model.read_bytes() == before
     assert not runs_dir().exists() or not any(runs_dir().glob("*/model.pt"))
-    assert tab.start_button.isEnabled()
+    assert tab.start_button.isEnabled() and tab.settings_box.isEnabled()
 
 
 def test_a_folder_that_is_not_a_dataset_starts_nothing(qtbot, window, tmp_path):
