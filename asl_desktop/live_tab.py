@@ -59,8 +59,8 @@ class TopChart(pg.PlotWidget):
 class LiveTab(QWidget):
     model_requested = Signal(str)
     status = Signal(str)           # one line for the status bar
-    model_changed = Signal(str, str)  # model name, architecture; once loaded
-    model_error = Signal(str)
+    model_changed = Signal(str, str)  # path, architecture; once loaded
+    model_error = Signal(str, str)    # path, message
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -82,7 +82,7 @@ class LiveTab(QWidget):
         self.inference_thread = start_in_thread(self.inference, "inference")
         self.model_requested.connect(self.inference.load_model)
         self.inference.result.connect(self.on_result)
-        self.inference.model_loaded.connect(self._on_model_loaded)
+        self.inference.model_loaded.connect(self.model_changed)
         self.inference.model_failed.connect(self.model_error)
         self._probe_cameras()
 
@@ -255,10 +255,6 @@ class LiveTab(QWidget):
     def _show_text(self) -> None:
         self.text.setPlainText(self.speller.text)
         self.text.moveCursor(self.text.textCursor().MoveOperation.End)
-
-    @Slot(str, str)
-    def _on_model_loaded(self, name: str, arch: str) -> None:
-        self.model_changed.emit(name, arch)
 
     # actions -------------------------------------------------------------------
     def clear_text(self) -> None:

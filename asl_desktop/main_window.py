@@ -41,7 +41,8 @@ class MainWindow(QMainWindow):
         self.model_path = model or s.value("live/model") or str(paths.default_model())
         if not Path(self.model_path).is_file():
             self.model_path = str(paths.default_model())
-        self.live.model_requested.emit(self.model_path)
+        self.model_ready = False
+        self.load_model(self.model_path)
         self.live.open_source(source if source is not None else self.live.initial_source())
 
     def _action(self, menu, text: str, slot, shortcut=None, checkable=False, checked=False) -> QAction:
@@ -113,21 +114,29 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def load_model(self, path: str) -> None:
-        self._pending_model = path
         self.live.model_requested.emit(path)
 
     @Slot(str, str)
-    def _on_model_changed(self, name: str, arch: str) -> None:
-        self.model_path = getattr(self, "_pending_model", self.model_path)
+    def _on_model_changed(self, path: str, arch: str) -> None:
+        self.model_path, self.model_ready = path, True
+        name = f"{Path(path).name} ({arch})"
         app_settings().setValue("live/model", self.model_path)
         if self.training is not None:
             self.training.set_current_model(self.model_path, arch)
         self.model_label.setText(f"Model: {name}")
         self.statusBar().showMessage(f"Model loaded: {name}", 4000)
 
-    @Slot(str)
-    def _on_model_error(self, message: str) -> None:
-        QMessageBox.warning(self, "Cannot open model", f"{message}\n\nThe current model stays in use.")
+    @Slot(str, str)
+    def _on_model_error(self, path: str, message: str) -> None:
+        shipped = str(paths.default_model())
+        if self.model_ready:
+            outcome = "The current model stays in use."
+        elif path != shipped:
+            outcome = "The shipped model is used instead."
+            self.load_model(shipped)
+        else:
+            outcome = "No model is loaded: choose one with File > Open model..."
+        QMessageBox.warning(self, "Cannot open model", f"{message}\n\n{outcome}")
 
     def about(self) -> None:
         QMessageBox.about(self, "About ASL Desktop",

@@ -43,12 +43,8 @@ class Classifier:
         self.model = loaded.model.to(self.device).eval()
 
     @classmethod
-    def from_path(cls, path: str | Path, device: str | None = None) -> "Classifier":
+    def from_path(cls, path: str | Path, device: str | None = None) -> Classifier:
         return cls(load_checkpoint(path), device)
-
-    @property
-    def name(self) -> str:
-        return f"{self.loaded.path.name} ({self.loaded.arch})"
 
     @torch.inference_mode()
     def predict_pixels(self, pixels: np.ndarray, k: int = 5) -> Prediction:

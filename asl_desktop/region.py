@@ -24,7 +24,7 @@ class GuideBox:
         return clamp_square(x, y, side, width, height)
 
     @classmethod
-    def from_pixels(cls, x: float, y: float, side: float, width: int, height: int) -> "GuideBox":
+    def from_pixels(cls, x: float, y: float, side: float, width: int, height: int) -> GuideBox:
         return cls((x + side / 2) / width, (y + side / 2) / height, side / min(width, height))
 
 

@@ -38,12 +38,16 @@ def list_runs() -> list[dict]:
                      "accuracy": acc, "report": str(metrics_file.parent / "report.html")})
     shipped = paths.default_model_report()
     if shipped.is_file():
-        runs.append({"name": "Shipped model", "created": "", "accuracy": None, "report": str(shipped)})
+        try:
+            acc = json.loads(shipped.with_name("metrics.json").read_text())["test"]["accuracy"]
+        except (OSError, ValueError, KeyError):
+            acc = None
+        runs.append({"name": "Shipped model", "created": "", "accuracy": acc, "report": str(shipped)})
     return runs
 
 
 class ResultsView(QWidget):
-    report_loaded = Signal(bool)
+    report_loaded = Signal(str, bool)  # report path, whether it rendered
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -52,7 +56,7 @@ class ResultsView(QWidget):
         self.runs.setRootIsDecorated(False)
         self.runs.currentItemChanged.connect(self._on_pick)
         self.web = QWebEngineView()
-        self.web.loadFinished.connect(self.report_loaded)
+        self.web.loadFinished.connect(lambda ok: self.report_loaded.emit(self.current_report or "", ok))
         self.browser_button = QPushButton("Open in browser")
         self.browser_button.clicked.connect(self.open_in_browser)
         self.refresh_button = QPushButton("Refresh")

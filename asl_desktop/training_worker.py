@@ -18,7 +18,7 @@ from trainer.train import TrainConfig, TrainingCallback, TrainingCancelled
 class _SignalCallback(TrainingCallback):
     """Bridges trainer callbacks to Qt signals, throttling batch events to ~20 per second."""
 
-    def __init__(self, worker: "TrainingWorker"):
+    def __init__(self, worker: TrainingWorker):
         self.worker = worker
         self._last = 0.0
 

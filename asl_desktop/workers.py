@@ -117,8 +117,8 @@ class InferenceWorker(QObject):
     """Holds the model; classifies the newest frame whenever poked."""
 
     result = Signal(object)          # recognizer.FrameResult
-    model_loaded = Signal(str, str)  # model name, architecture
-    model_failed = Signal(str)       # message; the previous model stays
+    model_loaded = Signal(str, str)  # path, architecture
+    model_failed = Signal(str, str)  # path, message; the previous model stays
 
     def __init__(self, slot: FrameSlot, guide: GuideBox, mirror: bool, auto: bool):
         super().__init__()
@@ -140,10 +140,10 @@ class InferenceWorker(QObject):
         try:
             classifier = Classifier.from_path(path)
         except CheckpointError as exc:
-            self.model_failed.emit(str(exc))
+            self.model_failed.emit(path, str(exc))
             return
         self.recognizer = Recognizer(classifier)
-        self.model_loaded.emit(classifier.name, classifier.loaded.arch)
+        self.model_loaded.emit(path, classifier.loaded.arch)
 
     @Slot()
     def process_newest(self) -> None:

@@ -5,12 +5,12 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
 
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from PySide6 import QtWebEngineWidgets  # noqa: E402,F401  (must load before QApplication)
+import cv2
+import numpy as np
+import pytest
+from PySide6 import QtWebEngineWidgets  # noqa: F401  (must load before QApplication)
 
 
 def synthetic_image(class_pos: int, rng: np.random.Generator, size: int = 48) -> np.ndarray:

@@ -4,7 +4,7 @@ import pytest
 from conftest import hello_labels, sign_frames, write_video
 from PySide6.QtCore import QElapsedTimer, QTimer
 
-import asl_desktop.workers as workers
+from asl_desktop import workers
 from asl_desktop.frames import Frame, FrameSource
 from asl_desktop.main_window import MainWindow
 from asl_desktop.settings import app_settings
@@ -140,3 +140,13 @@ def test_guide_box_and_options_persist(qtbot, tiny_model, tmp_path):
     window2 = make_window(qtbot, str(tmp_path / "v.avi"), tiny_model)
     assert window2.live.view.guide.size == pytest.approx(0.5)
     assert window2.live.speller.threshold == pytest.approx(0.8)
+
+
+def test_a_saved_model_that_broke_falls_back_to_the_shipped_one(qtbot, tmp_path, no_popups):
+    bad = tmp_path / "mine.pt"
+    bad.write_bytes(b"truncated")
+    app_settings().setValue("live/model", str(bad))
+    window = MainWindow(source=str(write_video(tmp_path / "v.avi", sign_frames(["L"] * 20))))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: "aslnet.pt" in window.model_label.text(), timeout=5000)
+    assert len(no_popups) == 1 and "mine.pt" in no_popups[0] and "shipped model is used" in no_popups[0]

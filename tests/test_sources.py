@@ -2,7 +2,13 @@ import cv2
 import pytest
 from conftest import hello_labels, sign_frames, write_video
 
-from asl_desktop.frames import CameraSource, ImageFolderSource, SourceError, VideoFileSource, open_source
+from asl_desktop.frames import (
+    CameraSource,
+    ImageFolderSource,
+    SourceError,
+    VideoFileSource,
+    open_source,
+)
 from asl_desktop.transcribe import main as transcribe_main
 
 

@@ -16,7 +16,10 @@ def window(qtbot, tiny_model, tmp_path):
     w = MainWindow(source=str(video), model=str(tiny_model))
     qtbot.addWidget(w)
     w.show()
-    return w
+    yield w
+    if w.training.is_training():  # a failed test must not leave a run (and a close question) behind
+        w.training.cancel()
+        qtbot.waitUntil(lambda: not w.training.is_training(), timeout=10000)
 
 
 def choose(qtbot, tab, folder):
@@ -32,9 +35,10 @@ def test_train_in_the_app_then_use_the_model(qtbot, window, tmp_path):
     assert tab.counts_bars.opts["height"][7] == 12 and tab.counts_bars.opts["height"][0] == 0 and tab.start_button.isEnabled()
     tab.arch.setCurrentIndex(tab.arch.findData("aslnet"))
     tab.epochs.setValue(2)
-    with qtbot.waitSignal(tab.results.report_loaded, timeout=60000) as loaded:
+    with qtbot.waitSignal(tab.results.report_loaded, timeout=60000,
+                          check_params_cb=lambda path, ok: path.startswith(str(runs_dir()))) as loaded:
         tab.start()
-    assert loaded.args == [True]
+    assert loaded.args[1] is True
     log = tab.log.toPlainText()
     assert "epoch 1:" in log and "epoch 2:" in log and "epoch 3:" not in log
     assert len(tab.train_loss_curve.getData()[0]) == 2
@@ -53,7 +57,7 @@ def test_train_in_the_app_then_use_the_model(qtbot, window, tmp_path):
     assert len(right) > 10, "results view looks blank"
     with qtbot.waitSignal(window.live.model_changed, timeout=5000) as changed:
         tab.use_button.click()
-    assert changed.args[0].startswith("model.pt")
+    assert changed.args == [str(runs[0] / "model.pt"), "aslnet"]
     assert window.model_path == str(runs[0] / "model.pt")
 
 
@@ -91,10 +95,29 @@ def test_a_folder_that_is_not_a_dataset_starts_nothing(qtbot, window, tmp_path):
     assert tab.worker is None
 
 
-def test_shipped_report_is_listed(qtbot, window):
-    names = [window.training.results.runs.topLevelItem(i).text(0)
-             for i in range(window.training.results.runs.topLevelItemCount())]
-    assert "Shipped model" in names
+def test_shipped_report_is_listed_with_its_accuracy(qtbot, window):
+    runs = window.training.results.runs
+    rows = {runs.topLevelItem(i).text(0): runs.topLevelItem(i).text(2) for i in range(runs.topLevelItemCount())}
+    assert rows["Shipped model"].endswith("%")
+
+
+def test_closing_during_training_asks_first(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    tab = window.training
+    choose(qtbot, tab, write_dataset(tmp_path / "data", TINY_CLASSES, per_class=12))
+    tab.arch.setCurrentIndex(tab.arch.findData("aslnet"))
+    tab.epochs.setValue(500)
+    tab.batch.setValue(1)
+    tab.start()
+    qtbot.waitUntil(lambda: tab.progress.value() > 0, timeout=20000)
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
+    window.close()
+    assert window.isVisible() and tab.is_training(), "'No' keeps the window and the run"
+    thread = tab.thread
+    window.close()
+    assert not window.isVisible() and thread.isFinished() and not answers
+    assert not runs_dir().exists() or not any(runs_dir().glob("*/model.pt"))
 
 
 def test_cancel_while_images_are_still_being_read(qtbot, tmp_path, isolated_user_dirs):

@@ -14,10 +14,10 @@ import tarfile
 import tempfile
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable
 
 import cv2
 import numpy as np

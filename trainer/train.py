@@ -47,7 +47,7 @@ class TrainConfig:
     device: str | None = None
 
     @classmethod
-    def for_arch(cls, arch: str, **overrides) -> "TrainConfig":
+    def for_arch(cls, arch: str, **overrides) -> TrainConfig:
         """The recipe of an architecture, with any non-None overrides applied."""
         if arch not in RECIPES:
             raise ValueError(f"unknown architecture '{arch}': choose one of {', '.join(RECIPES)}")
