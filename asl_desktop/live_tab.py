@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QStyle,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -108,6 +110,11 @@ class LiveTab(QWidget):
         self.camera_combo = QComboBox()
         self.camera_combo.setToolTip("Cameras that opened on this computer")
         self.camera_combo.activated.connect(lambda _: self.open_source(self.camera_combo.currentData()))
+        self.refresh_cameras = QToolButton()
+        self.refresh_cameras.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.refresh_cameras.setAccessibleName("Refresh cameras")
+        self.refresh_cameras.setToolTip("Look for cameras again, e.g. after plugging one in")
+        self.refresh_cameras.clicked.connect(self._probe_cameras)
         self.mirror_box = QCheckBox("Mirror (selfie view)")
         self.mirror_box.setChecked(mirror)
         self.mirror_box.toggled.connect(self._on_mirror)
@@ -126,7 +133,10 @@ class LiveTab(QWidget):
 
         controls = QGroupBox("Settings")
         form = QFormLayout(controls)
-        form.addRow("Camera", self.camera_combo)
+        camera_row = QHBoxLayout()
+        camera_row.addWidget(self.camera_combo, 1)
+        camera_row.addWidget(self.refresh_cameras)
+        form.addRow("Camera", camera_row)
         form.addRow(self.mirror_box)
         form.addRow(self.auto_box)
         form.addRow("Confidence", self.threshold)
@@ -178,6 +188,10 @@ class LiveTab(QWidget):
 
     # sources -------------------------------------------------------------------
     def _probe_cameras(self) -> None:
+        """List the cameras that open, on a pool thread (opening a camera can take seconds)."""
+        self.refresh_cameras.setEnabled(False)
+        self.camera_combo.clear()
+        self.camera_combo.addItem("Looking for cameras...", 0)
         worker = thread_worker(available_cameras, start_thread=False)()
         worker.returned.connect(self._on_cameras)
         worker.start()
@@ -189,6 +203,9 @@ class LiveTab(QWidget):
             self.camera_combo.addItem(f"Camera {i}", i)
         if not indices:
             self.camera_combo.addItem("No camera found", 0)
+        if str(self.source_spec).isdigit():
+            self.camera_combo.setCurrentIndex(max(0, self.camera_combo.findData(int(self.source_spec))))
+        self.refresh_cameras.setEnabled(True)
 
     def open_source(self, spec: str | int) -> None:
         """Switch to a camera index, video file or image folder (opened on the capture thread)."""

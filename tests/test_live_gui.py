@@ -150,3 +150,16 @@ def test_a_saved_model_that_broke_falls_back_to_the_shipped_one(qtbot, tmp_path,
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: "aslnet.pt" in window.model_label.text(), timeout=5000)
     assert len(no_popups) == 1 and "mine.pt" in no_popups[0] and "shipped model is used" in no_popups[0]
+
+
+def test_refresh_finds_a_camera_plugged_in_later(qtbot, tiny_model, tmp_path, monkeypatch):
+    from asl_desktop import live_tab
+    plugged: list[int] = []
+    monkeypatch.setattr(live_tab, "available_cameras", lambda: list(plugged))
+    window = make_window(qtbot, str(write_video(tmp_path / "v.avi", sign_frames(["L"] * 20))), tiny_model)
+    combo = window.live.camera_combo
+    qtbot.waitUntil(lambda: combo.itemText(0) == "No camera found", timeout=5000)
+    plugged.extend([0, 2])
+    window.live.refresh_cameras.click()
+    qtbot.waitUntil(lambda: [combo.itemText(i) for i in range(combo.count())] == ["Camera 0", "Camera 2"], timeout=5000)
+    assert window.live.refresh_cameras.isEnabled()
