@@ -81,7 +81,7 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Loa
         raise CheckpointError(f"{path}: no such model file")
     try:
         payload = torch.load(path, map_location=device, weights_only=True)
-    except Exception as exc:
+    except Exception as exc:  # any failure to unpickle means "not a model file"
         if isinstance(exc, pickle.UnpicklingError):
             reason = "it is damaged, or holds objects a safe model file may not contain"
         else:
