@@ -81,6 +81,9 @@ class TrainingTab(QWidget):
         self.counts_plot = pg.PlotWidget()
         self.counts_plot.setBackground("w")
         self.counts_plot.setMaximumHeight(130)
+        self.counts_plot.setLimits(yMin=0)  # counts: no negative axis while the chart is empty
+        self.counts_plot.setMouseEnabled(x=False, y=False)
+        self.counts_plot.setLabel("left", "images")
         short = [c if len(c) == 1 else c[0] for c in CLASSES]  # del, nothing, space -> d, n, s
         self.counts_plot.getAxis("bottom").setTicks([list(enumerate(short))])
         self.counts_bars = pg.BarGraphItem(x=list(range(len(CLASSES))), height=[0] * len(CLASSES), width=0.7,
