@@ -131,9 +131,14 @@ class ImageFolderSource(FrameSource):
         return None
 
 
+def is_camera_spec(spec: str | int) -> bool:
+    """A camera index, as an int or as digits ("0")."""
+    return isinstance(spec, int) or str(spec).isdigit()
+
+
 def open_source(spec: str | int, folder_fps: float = 5.0) -> FrameSource:
     """A camera index ("0"), a video file or an image folder."""
-    if isinstance(spec, int) or str(spec).isdigit():
+    if is_camera_spec(spec):
         return CameraSource(int(spec))
     path = Path(spec).expanduser()
     if path.is_dir():

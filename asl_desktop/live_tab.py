@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from superqt import QLabeledDoubleSlider
 from superqt.utils import thread_worker
 
-from .frames import available_cameras
+from .frames import available_cameras, is_camera_spec
 from .recognizer import FrameResult
 from .region import GuideBox
 from .settings import app_settings, get_bool, get_float
@@ -203,7 +203,7 @@ class LiveTab(QWidget):
             self.camera_combo.addItem(f"Camera {i}", i)
         if not indices:
             self.camera_combo.addItem("No camera found", 0)
-        if str(self.source_spec).isdigit():
+        if is_camera_spec(self.source_spec):
             self.camera_combo.setCurrentIndex(max(0, self.camera_combo.findData(int(self.source_spec))))
         self.refresh_cameras.setEnabled(True)
 
@@ -212,7 +212,8 @@ class LiveTab(QWidget):
         self.stop_capture()
         self.source_spec = spec
         self.speller.reset_hold()
-        self.view.show_message(f"Opening {spec if not str(spec).isdigit() else 'camera ' + str(spec)}...")
+        camera = is_camera_spec(spec)
+        self.view.show_message(f"Opening {f'camera {spec}' if camera else spec}...")
         self.capture = CaptureWorker(spec, self.slot)
         self.capture.frame_ready.connect(self.inference.process_newest)
         self.capture.opened.connect(self._on_opened)
@@ -221,7 +222,7 @@ class LiveTab(QWidget):
         self.capture.ended.connect(self._on_ended)
         self.capture.set_paused(self.paused)
         self.capture_thread = start_in_thread(self.capture, "capture", self.capture.run)
-        if isinstance(spec, int) or str(spec).isdigit():
+        if camera:
             app_settings().setValue("live/camera", int(spec))
 
     def stop_capture(self) -> None:

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from trainer.checkpoint import LoadedModel, load_checkpoint
-from trainer.preprocess import standardize, to_model_pixels, to_unit
+from trainer.preprocess import normalize, to_model_pixels
 
 from .region import GuideBox, HandTracker, crop
 
@@ -48,7 +48,7 @@ class Classifier:
 
     @torch.inference_mode()
     def predict_pixels(self, pixels: np.ndarray, k: int = 5) -> Prediction:
-        x = standardize(to_unit(pixels), self.loaded.mean, self.loaded.std).unsqueeze(0).to(self.device)
+        x = normalize(pixels, self.loaded.mean, self.loaded.std).unsqueeze(0).to(self.device)
         probs = torch.softmax(self.model(x), dim=1)[0].cpu()
         values, idx = probs.topk(k)
         top = [(self.loaded.classes[i], float(v)) for v, i in zip(values, idx)]

@@ -69,6 +69,6 @@ class Speller:
         if label == "space":
             self.text += " "
         elif label == "del":
-            self.text = self.text[:-1]
+            self.backspace()
         else:
             self.text += label

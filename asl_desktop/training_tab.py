@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QThread, Signal, Slot
 from PySide6.QtWidgets import (
@@ -268,7 +267,7 @@ class TrainingTab(QWidget):
         for curve in (self.batch_curve, self.train_loss_curve, self.val_loss_curve,
                       self.train_acc_curve, self.val_acc_curve):
             curve.setData([], [])
-        self._batch_losses: list[float] = []
+        self._batch_losses: list[float] = []  # exponentially smoothed
         self._batch_x: list[float] = []
         self._history: list[dict] = []
         self.use_button.setEnabled(False)
@@ -310,11 +309,10 @@ class TrainingTab(QWidget):
         eta = elapsed / done * (self.progress.maximum() - done)
         self.progress_label.setText(f"Epoch {epoch}/{self._epochs}, batch {batch}/{self._batches} · "
                                     f"elapsed {elapsed:.0f} s · about {eta:.0f} s left")
-        self._batch_losses.append(loss)
+        previous = self._batch_losses[-1] if self._batch_losses else loss
+        self._batch_losses.append(0.8 * previous + 0.2 * loss)
         self._batch_x.append(epoch - 1 + batch / self._batches)
-        smooth = np.convolve(self._batch_losses, np.ones(5) / 5, mode="valid") if len(self._batch_losses) >= 5 \
-            else np.asarray(self._batch_losses)
-        self.batch_curve.setData(self._batch_x[len(self._batch_x) - len(smooth):], smooth)
+        self.batch_curve.setData(self._batch_x, self._batch_losses)
 
     @Slot(dict)
     def _on_epoch(self, r: dict) -> None:

@@ -39,8 +39,7 @@ class VideoView(QWidget):
 
     def show_frame(self, frame: np.ndarray, box, tracked: bool, pixels: np.ndarray) -> None:
         self.image = bgr_to_qimage(frame)
-        self.inset = QImage(np.ascontiguousarray(pixels).data, pixels.shape[1], pixels.shape[0],
-                            3 * pixels.shape[1], QImage.Format.Format_RGB888).copy()
+        self.inset = bgr_to_qimage(pixels[:, :, ::-1])  # the model's pixels are RGB
         self.box, self.tracked, self.message = box, tracked, ""
         self.update()
 
@@ -67,6 +66,11 @@ class VideoView(QWidget):
         x, y, side = self.guide.to_pixels(self.image.width(), self.image.height())
         s = r.width() / self.image.width()
         return QRectF(r.x() + x * s, r.y() + y * s, side * s, side * s)
+
+    @staticmethod
+    def _corner(g: QRectF) -> QRectF:
+        """Where a press resizes the guide box instead of moving it (generous for touchpads)."""
+        return QRectF(g.right() - 2 * HANDLE, g.bottom() - 2 * HANDLE, 2 * HANDLE + 4, 2 * HANDLE + 4)
 
     # painting -----------------------------------------------------------------
     def paintEvent(self, event) -> None:
@@ -113,15 +117,13 @@ class VideoView(QWidget):
         pos = event.position()
         if g is None or not g.adjusted(-4, -4, 4, 4).contains(pos):
             return
-        corner = QRectF(g.right() - 2 * HANDLE, g.bottom() - 2 * HANDLE, 2 * HANDLE + 4, 2 * HANDLE + 4)
-        self._drag = ("resize" if corner.contains(pos) else "move", pos, self.guide)
+        self._drag = ("resize" if self._corner(g).contains(pos) else "move", pos, self.guide)
 
     def mouseMoveEvent(self, event) -> None:
         g = self._guide_rect()
         if self._drag is None:
             if g is not None:
-                corner = QRectF(g.right() - 2 * HANDLE, g.bottom() - 2 * HANDLE, 2 * HANDLE + 4, 2 * HANDLE + 4)
-                cursor = (Qt.CursorShape.SizeFDiagCursor if corner.contains(event.position()) else
+                cursor = (Qt.CursorShape.SizeFDiagCursor if self._corner(g).contains(event.position()) else
                           Qt.CursorShape.OpenHandCursor if g.contains(event.position()) else Qt.CursorShape.ArrowCursor)
                 self.setCursor(cursor)
             return

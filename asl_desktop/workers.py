@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from trainer.checkpoint import CheckpointError
 
-from .frames import Frame, FrameSource, SourceError, open_source
+from .frames import Frame, FrameSource, SourceError, is_camera_spec, open_source
 from .recognizer import Classifier, Recognizer
 from .region import GuideBox
 
@@ -60,7 +60,7 @@ class CaptureWorker(QObject):
 
     @property
     def is_camera(self) -> bool:
-        return isinstance(self.spec, int) or str(self.spec).isdigit()
+        return is_camera_spec(self.spec)
 
     def _open(self) -> FrameSource | None:
         try:

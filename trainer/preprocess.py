@@ -2,8 +2,9 @@
 
 A crop (BGR uint8 from OpenCV, any size) becomes 28x28 RGB uint8 pixels with
 `to_model_pixels`, then a normalised float tensor with `normalize`.  Training caches
-the uint8 pixels and normalises batches; live inference calls `preprocess`, which is
-exactly the composition of the two, so the same pixels give the same tensor.
+the uint8 pixels and normalises batches; live inference calls the same two functions
+(keeping the pixels to show the user what the model sees). `preprocess` is their
+composition, so the same pixels give the same tensor.
 """
 
 import cv2
