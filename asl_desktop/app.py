@@ -32,8 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from . import paths
+    from . import crash, paths
     from .main_window import MainWindow
+    crash.install()
     torch.set_num_threads(1)  # live inference needs one core; the GUI and capture keep the rest
     app = QApplication(sys.argv[:1])
     app.setApplicationName("ASL Desktop")

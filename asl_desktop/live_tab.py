@@ -76,6 +76,7 @@ class LiveTab(QWidget):
         self.capture_thread = None
         self._times: deque[float] = deque(maxlen=30)
         self._source_text = ""
+        self._inference_failing = False
         guide = GuideBox(get_float(s, "live/guide_cx", 0.5), get_float(s, "live/guide_cy", 0.5),
                          get_float(s, "live/guide_size", 0.6))
         self._build_ui(guide, get_bool(s, "live/mirror", True), get_bool(s, "live/auto", False))
@@ -86,6 +87,7 @@ class LiveTab(QWidget):
         self.inference.result.connect(self.on_result)
         self.inference.model_loaded.connect(self.model_changed)
         self.inference.model_failed.connect(self.model_error)
+        self.inference.failed.connect(self._on_inference_failed)
         self._probe_cameras()
 
     # UI ------------------------------------------------------------------------
@@ -250,11 +252,22 @@ class LiveTab(QWidget):
     @Slot(str)
     def _on_ended(self, text: str) -> None:
         self.view.show_message(f"{text}. Open another file, or pick a camera.")
+        self._times.clear()
+        self.status.emit(f"{self._source_text} · ended")
+
+    @Slot(str)
+    def _on_inference_failed(self, text: str) -> None:
+        self._inference_failing = True
+        self.view.show_message(text)
+        self.status.emit(text)
 
     # results -------------------------------------------------------------------
     @Slot(object)
     def on_result(self, r: FrameResult) -> None:
         self.view.show_frame(r.frame, r.box, r.tracked, r.pixels)
+        if self._inference_failing:  # recognition works again
+            self._inference_failing = False
+            self.view.show_message("")
         p = r.prediction
         self.letter.setText(p.label if len(p.label) == 1 else p.label.upper())
         self.confidence.setText(f"confidence {p.confidence:.0%}")
@@ -294,8 +307,7 @@ class LiveTab(QWidget):
         self.speller.reset_hold()
         if self.capture:
             self.capture.set_paused(paused)
-        if paused:
-            self.view.show_message("Paused. Press Space or Resume to continue.")
+        self.view.show_message("Paused. Press Space or Resume to continue." if paused else "")
 
     def _on_guide_changed(self, guide: GuideBox) -> None:
         self.inference.set_region(guide=guide)

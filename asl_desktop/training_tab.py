@@ -219,12 +219,16 @@ class TrainingTab(QWidget):
         self.dataset_info.setStyleSheet("")
         self.dataset_info.setText("Reading images...")
         self._scan = DatasetScanWorker(path)
-        self._scan.progress.connect(lambda d, t: self.dataset_info.setText(f"Reading images... {d}/{t}"))
+        self._scan.progress.connect(self._on_scan_progress)  # a method: runs on the GUI thread
         self._scan.scanned.connect(self._on_scanned)
         self._scan.failed.connect(self._on_scan_failed)
         self._scan.scanned.connect(self._end_scan)
         self._scan.failed.connect(self._end_scan)
         self.scan_thread = start_in_thread(self._scan, "dataset-scan", self._scan.run)
+
+    @Slot(int, int)
+    def _on_scan_progress(self, done: int, total: int) -> None:
+        self.dataset_info.setText(f"Reading images... {done}/{total}")
 
     def _end_scan(self, *_):
         self.scan_thread.quit()
@@ -274,7 +278,7 @@ class TrainingTab(QWidget):
         self.log.appendPlainText(f"Training {cfg.arch} for {cfg.epochs} epochs on {self.dataset_edit.text()}")
         self.worker = TrainingWorker(self.dataset_edit.text().strip(), cfg,
                                      self.current_model if self.finetune.isChecked() else None)
-        self.worker.loading.connect(lambda d, t: self.progress_label.setText(f"Reading images {d}/{t}"))
+        self.worker.loading.connect(self._on_loading)  # a method: runs on the GUI thread
         self.worker.started.connect(self._on_started)
         self.worker.batch.connect(self._on_batch)
         self.worker.epoch.connect(self._on_epoch)
@@ -293,6 +297,10 @@ class TrainingTab(QWidget):
             self.worker.cancel()
             self.cancel_button.setEnabled(False)
             self.progress_label.setText("Cancelling...")
+
+    @Slot(int, int)
+    def _on_loading(self, done: int, total: int) -> None:
+        self.progress_label.setText(f"Reading images {done}/{total}")
 
     @Slot(int, int)
     def _on_started(self, epochs: int, batches: int) -> None:

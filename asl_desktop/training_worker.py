@@ -1,41 +1,37 @@
-"""Runs `trainer.runs.run_training` on a QThread and reports through signals."""
+"""Training in its own process, watched from a QThread; dataset scans on a QThread.
+
+Why a process: the window loads OpenGL (Mesa's libLLVM under X11), and torch's optimizer
+lazily loads triton's native library, which then segfaults; a process also keeps the GIL
+and torch's thread setting apart from live inference. Anything that kills the training
+process becomes a message in the tab; the window and the current model are untouched.
+"""
 
 from __future__ import annotations
 
-import os
-import threading
+import multiprocessing as mp
+import queue
+import signal
 import time
 
-import torch
 from PySide6.QtCore import QObject, Signal, Slot
 
-from trainer.checkpoint import CheckpointError
-from trainer.data import DatasetError, load_dataset
-from trainer.runs import new_run_dir, run_training
-from trainer.train import TrainConfig, TrainingCallback, TrainingCancelled
+from trainer.child_run import run_in_child
+from trainer.data import load_dataset
+from trainer.runs import new_run_dir
+from trainer.train import TrainConfig
+
+from .crash import crash_log_path, log_exception
+
+CANCEL_GRACE_SECONDS = 15.0  # after Cancel, a process that has not stopped by then is ended
 
 
-class _SignalCallback(TrainingCallback):
-    """Bridges trainer callbacks to Qt signals, throttling batch events to ~20 per second."""
-
-    def __init__(self, worker: TrainingWorker):
-        self.worker = worker
-        self._last = 0.0
-
-    def on_start(self, epochs, batches_per_epoch):
-        self.worker.started.emit(epochs, batches_per_epoch)
-
-    def on_batch(self, epoch, batch, loss, accuracy):
-        now = time.monotonic()
-        if now - self._last >= 0.05:
-            self._last = now
-            self.worker.batch.emit(epoch, batch, loss, accuracy)
-
-    def on_epoch(self, record):
-        self.worker.epoch.emit(record)
-
-    def should_stop(self):
-        return self.worker.cancel_requested.is_set()
+def _exit_text(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            return f"ended by signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"ended by signal {-code}"
+    return f"exit code {code}"
 
 
 class TrainingWorker(QObject):
@@ -51,33 +47,71 @@ class TrainingWorker(QObject):
     def __init__(self, data_path: str, cfg: TrainConfig, init_from: str | None = None):
         super().__init__()
         self.data_path, self.cfg, self.init_from = data_path, cfg, init_from
-        self.cancel_requested = threading.Event()
+        self._ctx = mp.get_context("spawn")
+        self._cancel = self._ctx.Event()
+        self._cancelled_at: float | None = None
+        self.process = None
 
     def cancel(self) -> None:
         """Thread-safe: the run stops at the next batch (or the next 256 images while decoding)."""
-        self.cancel_requested.set()
-
-    def _loading(self, done: int, total: int) -> None:
-        self.loading.emit(done, total)
-        if self.cancel_requested.is_set():
-            raise TrainingCancelled
+        self._cancel.set()
+        self._cancelled_at = self._cancelled_at or time.monotonic()
 
     @Slot()
     def run(self) -> None:
-        threads = torch.get_num_threads()
-        torch.set_num_threads(os.cpu_count() or 1)  # training may use every core while it runs
+        events = self._ctx.Queue()
+        self.process = self._ctx.Process(
+            target=run_in_child, name="asl-training", daemon=True,
+            args=(events, self._cancel, self.data_path, str(new_run_dir(self.cfg.arch)), self.cfg.to_dict(),
+                  self.init_from, str(crash_log_path())))
         try:
-            out = run_training(self.data_path, new_run_dir(self.cfg.arch), self.cfg, _SignalCallback(self),
-                               init_from=self.init_from, load_progress=self._loading)
-            self.succeeded.emit({"checkpoint": str(out.checkpoint), "report": str(out.report),
-                                 "metrics": out.metrics})
-        except TrainingCancelled:
-            self.cancelled.emit()
-        except (DatasetError, CheckpointError, ValueError, OSError, RuntimeError) as exc:
-            self.failed.emit(str(exc))
+            self.process.start()
+            while not self._dispatch(events):
+                pass
+        except Exception as exc:  # starting the process can fail (no memory, no /dev/shm)
+            self.failed.emit(f"Could not run the training: {log_exception(exc, 'training')}")
         finally:
-            torch.set_num_threads(threads)
+            if self.process.is_alive():
+                self.process.join(5)
+            if self.process.is_alive():
+                self.process.kill()
+            events.close()
             self.done.emit()
+
+    def _dispatch(self, events) -> bool:
+        """Handle one message (or a quiet moment); True once the run has ended."""
+        try:
+            kind, payload = events.get(timeout=0.2)
+        except queue.Empty:
+            if self._cancelled_at and time.monotonic() - self._cancelled_at > CANCEL_GRACE_SECONDS:
+                self.process.kill()
+            if self.process.is_alive():
+                return False
+            try:  # it may have posted its last message just before it ended
+                kind, payload = events.get(timeout=0.5)
+            except queue.Empty:
+                if self._cancelled_at:
+                    self.cancelled.emit()
+                else:
+                    self.failed.emit(f"The training process stopped unexpectedly ({_exit_text(self.process.exitcode)}). "
+                                     "Nothing was saved; the app and the current model are fine. "
+                                     f"Details may be in {crash_log_path()}")
+                return True
+        if kind == "loading":
+            self.loading.emit(*payload)
+        elif kind == "start":
+            self.started.emit(*payload)
+        elif kind == "batch":
+            self.batch.emit(*payload)
+        elif kind == "epoch":
+            self.epoch.emit(payload)
+        elif kind == "succeeded":
+            self.succeeded.emit(payload)
+        elif kind == "cancelled":
+            self.cancelled.emit()
+        elif kind == "failed":
+            self.failed.emit(payload)
+        return kind in ("succeeded", "cancelled", "failed")
 
 
 class DatasetScanWorker(QObject):
@@ -95,5 +129,7 @@ class DatasetScanWorker(QObject):
     def run(self) -> None:
         try:
             self.scanned.emit(load_dataset(self.path, progress=self.progress.emit).summary())
-        except (DatasetError, OSError) as exc:
+        except (ValueError, OSError) as exc:  # DatasetError is a ValueError
             self.failed.emit(str(exc))
+        except Exception as exc:  # anything else must still end the scan, with a message
+            self.failed.emit(f"Cannot read {self.path}: {log_exception(exc, 'dataset scan')}")

@@ -40,7 +40,7 @@ class VideoView(QWidget):
     def show_frame(self, frame: np.ndarray, box, tracked: bool, pixels: np.ndarray) -> None:
         self.image = bgr_to_qimage(frame)
         self.inset = bgr_to_qimage(pixels[:, :, ::-1])  # the model's pixels are RGB
-        self.box, self.tracked, self.message = box, tracked, ""
+        self.box, self.tracked = box, tracked
         self.update()
 
     def show_message(self, text: str) -> None:

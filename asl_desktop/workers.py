@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from trainer.checkpoint import CheckpointError
 
+from .crash import crash_log_path, log_exception, summary
 from .frames import Frame, FrameSource, SourceError, is_camera_spec, open_source
 from .recognizer import Classifier, Recognizer
 from .region import GuideBox
@@ -73,6 +74,13 @@ class CaptureWorker(QObject):
 
     @Slot()
     def run(self) -> None:
+        try:
+            self._run()
+        except Exception as exc:  # a broken decoder or driver: say so instead of going quiet
+            self.problem.emit(f"The video stopped: {log_exception(exc, 'capture')}. "
+                              f"Open the source again, or another one. Details: {crash_log_path()}")
+
+    def _run(self) -> None:
         while not self._stop.is_set():
             source = self._open()
             if source is None:
@@ -117,6 +125,7 @@ class InferenceWorker(QObject):
     """Holds the model; classifies the newest frame whenever poked."""
 
     result = Signal(object)          # recognizer.FrameResult
+    failed = Signal(str)             # a frame could not be classified; the next one is tried
     model_loaded = Signal(str, str)  # path, architecture
     model_failed = Signal(str, str)  # path, message; the previous model stays
 
@@ -127,6 +136,7 @@ class InferenceWorker(QObject):
         self._settings = threading.Lock()
         self._guide, self._mirror, self._auto = guide, mirror, auto
         self.recognizer: Recognizer | None = None
+        self._last_error: str | None = None
 
     def set_region(self, guide: GuideBox | None = None, mirror: bool | None = None, auto: bool | None = None) -> None:
         """Thread-safe: called from the GUI thread; applied to the next frame."""
@@ -142,6 +152,9 @@ class InferenceWorker(QObject):
         except CheckpointError as exc:
             self.model_failed.emit(path, str(exc))
             return
+        except Exception as exc:
+            self.model_failed.emit(path, f"{path}: cannot use this model ({log_exception(exc, 'model loading')})")
+            return
         self.recognizer = Recognizer(classifier)
         self.model_loaded.emit(path, classifier.loaded.arch)
 
@@ -152,7 +165,16 @@ class InferenceWorker(QObject):
             return
         with self._settings:
             self.recognizer.guide, self.recognizer.mirror, self.recognizer.auto = self._guide, self._mirror, self._auto
-        self.result.emit(self.recognizer.process(frame.image, frame.timestamp))
+        try:
+            result = self.recognizer.process(frame.image, frame.timestamp)
+        except Exception as exc:
+            text = summary(exc)
+            if text != self._last_error:  # log each new error once, not thirty times a second
+                self._last_error = log_exception(exc, "inference")
+                self.failed.emit(f"Cannot classify this video: {text}. Details: {crash_log_path()}")
+            return
+        self._last_error = None
+        self.result.emit(result)
 
 
 def start_in_thread(worker: QObject, name: str, on_start=None) -> QThread:

@@ -14,12 +14,13 @@ def window(qtbot, tiny_model, tmp_path):
     app_settings().setValue("live/mirror", False)
     video = write_video(tmp_path / "v.avi", sign_frames(["H"] * 400))
     w = MainWindow(source=str(video), model=str(tiny_model))
-    qtbot.addWidget(w)
     w.show()
     yield w
     if w.training.is_training():  # a failed test must not leave a run (and a close question) behind
         w.training.cancel()
-        qtbot.waitUntil(lambda: not w.training.is_training(), timeout=10000)
+        qtbot.waitUntil(lambda: not w.training.is_training(), timeout=20000)
+    w.close()
+    w.deleteLater()
 
 
 def choose(qtbot, tab, folder):
@@ -126,7 +127,47 @@ def test_cancel_while_images_are_still_being_read(qtbot, tmp_path, isolated_user
     data = write_dataset(tmp_path / "data", TINY_CLASSES, per_class=12)
     worker = TrainingWorker(str(data), TrainConfig.for_arch("aslnet", epochs=1))
     worker.cancel()
-    with qtbot.assertNotEmitted(worker.started), qtbot.waitSignal(worker.cancelled, timeout=1000):
+    with qtbot.assertNotEmitted(worker.started), qtbot.waitSignal(worker.cancelled, timeout=30000):
         worker.run()  # on this thread: the first progress report sees the cancel
     assert not (isolated_user_dirs / "cache").exists() or not any((isolated_user_dirs / "cache").iterdir())
     assert not runs_dir().exists()
+
+
+def test_training_survives_opengl_in_the_window(qtbot, window, tmp_path):
+    """Regression: once Mesa's GL is loaded (a QOpenGLWidget under X11), creating the optimizer
+    in the window's process segfaulted. Training runs in a process of its own."""
+    from PySide6.QtOpenGLWidgets import QOpenGLWidget
+    gl = QOpenGLWidget()
+    qtbot.addWidget(gl)
+    gl.show()
+    qtbot.waitExposed(gl)
+    tab = window.training
+    choose(qtbot, tab, write_dataset(tmp_path / "data", TINY_CLASSES, per_class=12))
+    tab.arch.setCurrentIndex(tab.arch.findData("deepcnn"))  # AdamW, as in the crash
+    tab.epochs.setValue(1)
+    with qtbot.waitSignal(tab.results.report_loaded, timeout=120000,
+                          check_params_cb=lambda path, ok: path.startswith(str(runs_dir()))):
+        tab.start()
+    assert "Done: test accuracy" in tab.progress_label.text()
+    assert window.isVisible()
+
+
+def test_a_crash_in_training_is_a_message_and_the_app_goes_on(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    tab = window.training
+    choose(qtbot, tab, write_dataset(tmp_path / "data", TINY_CLASSES, per_class=12))
+    tab.arch.setCurrentIndex(tab.arch.findData("aslnet"))
+    tab.epochs.setValue(500)
+    tab.batch.setValue(1)
+    tab.start()
+    qtbot.waitUntil(lambda: tab.progress.value() > 0, timeout=30000)
+    tab.worker.process.kill()  # as the out-of-memory killer would
+    qtbot.waitUntil(lambda: tab.worker is None, timeout=10000)
+    assert len(shown) == 1 and "stopped unexpectedly" in shown[0] and "SIGKILL" in shown[0]
+    assert "Training failed" in tab.progress_label.text()
+    assert window.isVisible() and tab.start_button.isEnabled()
+    assert not runs_dir().exists() or not any(runs_dir().glob("*/model.pt"))
+    with qtbot.waitSignal(window.live.inference.result, timeout=5000):
+        pass  # live recognition goes on

@@ -1,0 +1,83 @@
+"""One training run in a process of its own, reporting through a multiprocessing queue.
+
+The app starts `run_in_child` with the spawn start method, so a crash inside torch or a
+native library (a segfault, the out-of-memory killer) ends this process only, and the
+window turns it into a message. Messages are `(kind, payload)` tuples:
+loading (done, total), start (epochs, batches), batch (epoch, batch, loss, acc),
+epoch (record), then exactly one of succeeded ({checkpoint, report, metrics}),
+cancelled (None) or failed (message).
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import os
+import time
+import traceback
+from pathlib import Path
+
+import torch
+
+from .runs import run_training
+from .train import TrainConfig, TrainingCallback, TrainingCancelled
+
+
+class _QueueCallback(TrainingCallback):
+    """Forwards progress to the parent, batch events throttled to ~20 a second."""
+
+    def __init__(self, events, cancel):
+        self.events, self.cancel = events, cancel
+        self._last = 0.0
+
+    def loading(self, done: int, total: int) -> None:
+        self.events.put(("loading", (done, total)))
+        if self.cancel.is_set():
+            raise TrainingCancelled
+
+    def on_start(self, epochs, batches_per_epoch):
+        self.events.put(("start", (epochs, batches_per_epoch)))
+
+    def on_batch(self, epoch, batch, loss, accuracy):
+        now = time.monotonic()
+        if now - self._last >= 0.05:
+            self._last = now
+            self.events.put(("batch", (epoch, batch, loss, accuracy)))
+
+    def on_epoch(self, record):
+        self.events.put(("epoch", record))
+
+    def should_stop(self):
+        return self.cancel.is_set()
+
+
+def _open_log(path: str):
+    """The crash log, kept open until the process ends (faulthandler writes to it)."""
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return open(path, "a", encoding="utf-8")  # noqa: SIM115
+    except OSError:
+        return None
+
+
+def run_in_child(events, cancel, data_path: str, out_dir: str, config: dict,
+                 init_from: str | None, crash_log: str | None) -> None:
+    """Entry point of the training process: run, then post exactly one final message."""
+    log = _open_log(crash_log) if crash_log else None
+    if log:
+        faulthandler.enable(log, all_threads=True)
+    torch.set_num_threads(os.cpu_count() or 1)
+    callback = _QueueCallback(events, cancel)
+    try:
+        out = run_training(data_path, out_dir, TrainConfig(**config), callback,
+                           init_from=init_from, load_progress=callback.loading)
+        events.put(("succeeded", {"checkpoint": str(out.checkpoint), "report": str(out.report),
+                                  "metrics": out.metrics}))
+    except TrainingCancelled:
+        events.put(("cancelled", None))
+    except Exception as exc:  # every failure becomes a message in the window
+        traceback.print_exc()
+        if log:
+            traceback.print_exc(file=log)
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        known = isinstance(exc, (ValueError, OSError))  # DatasetError, CheckpointError are ValueErrors
+        events.put(("failed", text if known else f"{type(exc).__name__}: {text}"))
