@@ -131,15 +131,22 @@ class ImageFolderSource(FrameSource):
         return None
 
 
+MAX_CAMERA_INDEX = 63
+
+
 def is_camera_spec(spec: str | int) -> bool:
-    """A camera index, as an int or as digits ("0")."""
-    return isinstance(spec, int) or str(spec).isdigit()
+    """A camera index, as an int or as ASCII digits ("0")."""
+    return isinstance(spec, int) or (str(spec).isascii() and str(spec).isdigit())
 
 
 def open_source(spec: str | int, folder_fps: float = 5.0) -> FrameSource:
     """A camera index ("0"), a video file or an image folder."""
     if is_camera_spec(spec):
+        if not 0 <= int(spec) <= MAX_CAMERA_INDEX:
+            raise SourceError(f"Camera index {spec} is out of range: use 0 to {MAX_CAMERA_INDEX}.")
         return CameraSource(int(spec))
+    if not folder_fps > 0:
+        raise SourceError(f"Images per second must be above 0, not {folder_fps}.")
     path = Path(spec).expanduser()
     if path.is_dir():
         return ImageFolderSource(path, folder_fps)

@@ -30,8 +30,8 @@ from superqt.utils import thread_worker
 from .frames import available_cameras, is_camera_spec
 from .recognizer import FrameResult
 from .region import GuideBox
-from .settings import app_settings, get_bool, get_float
-from .speller import DEFAULT_HOLD, DEFAULT_THRESHOLD, Speller
+from . import settings
+from .speller import Speller
 from .video_view import VideoView
 from .workers import CaptureWorker, FrameSlot, InferenceWorker, start_in_thread
 
@@ -66,10 +66,8 @@ class LiveTab(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        s = app_settings()
         self.slot = FrameSlot()
-        self.speller = Speller(get_float(s, "live/threshold", DEFAULT_THRESHOLD),
-                               get_float(s, "live/hold", DEFAULT_HOLD))
+        self.speller = Speller(settings.read(settings.THRESHOLD), settings.read(settings.HOLD))
         self.paused = False
         self.source_spec: str | int | None = None
         self.capture: CaptureWorker | None = None
@@ -77,9 +75,9 @@ class LiveTab(QWidget):
         self._times: deque[float] = deque(maxlen=30)
         self._source_text = ""
         self._inference_failing = False
-        guide = GuideBox(get_float(s, "live/guide_cx", 0.5), get_float(s, "live/guide_cy", 0.5),
-                         get_float(s, "live/guide_size", 0.6))
-        self._build_ui(guide, get_bool(s, "live/mirror", True), get_bool(s, "live/auto", False))
+        guide = GuideBox(settings.read(settings.GUIDE_CX), settings.read(settings.GUIDE_CY),
+                         settings.read(settings.GUIDE_SIZE))
+        self._build_ui(guide, settings.read(settings.MIRROR), settings.read(settings.AUTO))
 
         self.inference = InferenceWorker(self.slot, guide, self.mirror_box.isChecked(), self.auto_box.isChecked())
         self.inference_thread = start_in_thread(self.inference, "inference")
@@ -225,7 +223,7 @@ class LiveTab(QWidget):
         self.capture.set_paused(self.paused)
         self.capture_thread = start_in_thread(self.capture, "capture", self.capture.run)
         if camera:
-            app_settings().setValue("live/camera", int(spec))
+            settings.write(settings.CAMERA, int(spec))
 
     def stop_capture(self) -> None:
         if self.capture is not None:
@@ -311,26 +309,25 @@ class LiveTab(QWidget):
 
     def _on_guide_changed(self, guide: GuideBox) -> None:
         self.inference.set_region(guide=guide)
-        s = app_settings()
-        s.setValue("live/guide_cx", guide.cx)
-        s.setValue("live/guide_cy", guide.cy)
-        s.setValue("live/guide_size", guide.size)
+        settings.write(settings.GUIDE_CX, guide.cx)
+        settings.write(settings.GUIDE_CY, guide.cy)
+        settings.write(settings.GUIDE_SIZE, guide.size)
 
     def _on_mirror(self, on: bool) -> None:
         self.inference.set_region(mirror=on)
-        app_settings().setValue("live/mirror", on)
+        settings.write(settings.MIRROR, on)
 
     def _on_auto(self, on: bool) -> None:
         self.inference.set_region(auto=on)
-        app_settings().setValue("live/auto", on)
+        settings.write(settings.AUTO, on)
 
     def _on_threshold(self, value: float) -> None:
         self.speller.threshold = value
-        app_settings().setValue("live/threshold", value)
+        settings.write(settings.THRESHOLD, value)
 
     def _on_hold(self, value: float) -> None:
         self.speller.hold = value
-        app_settings().setValue("live/hold", value)
+        settings.write(settings.HOLD, value)
 
     def initial_source(self) -> str | int:
-        return int(app_settings().value("live/camera", 0) or 0)
+        return settings.read(settings.CAMERA)

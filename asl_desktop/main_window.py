@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTa
 
 from . import __version__, paths
 from .live_tab import LiveTab
-from .settings import app_settings
+from . import settings
 
 
 class MainWindow(QMainWindow):
@@ -35,10 +35,10 @@ class MainWindow(QMainWindow):
         self.live.model_error.connect(self._on_model_error)
         self._build_menus()
 
-        s = app_settings()
-        if s.value("window/geometry") is not None:
-            self.restoreGeometry(s.value("window/geometry"))
-        self.model_path = model or s.value("live/model") or str(paths.default_model())
+        geometry = settings.read(settings.GEOMETRY)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self.model_path = model or settings.read(settings.MODEL) or str(paths.default_model())
         if not Path(self.model_path).is_file():
             self.model_path = str(paths.default_model())
         self.model_ready = False
@@ -89,27 +89,28 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "&About ASL Desktop", self.about)
 
     # actions ---------------------------------------------------------------------
-    def _remembered_dir(self, key: str) -> str:
-        return str(app_settings().value(key, str(Path.home())))
+    @staticmethod
+    def _remembered_dir(key: settings.Key) -> str:
+        return settings.read(key) or str(Path.home())
 
     def open_video(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open video file", self._remembered_dir("dirs/video"),
+        path, _ = QFileDialog.getOpenFileName(self, "Open video file", self._remembered_dir(settings.DIR_VIDEO),
                                               "Videos (*.mp4 *.avi *.mov *.mkv *.webm *.m4v);;All files (*)")
         if path:
-            app_settings().setValue("dirs/video", str(Path(path).parent))
+            settings.write(settings.DIR_VIDEO, str(Path(path).parent))
             self.live.open_source(path)
 
     def open_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Open image folder", self._remembered_dir("dirs/images"))
+        path = QFileDialog.getExistingDirectory(self, "Open image folder", self._remembered_dir(settings.DIR_IMAGES))
         if path:
-            app_settings().setValue("dirs/images", path)
+            settings.write(settings.DIR_IMAGES, path)
             self.live.open_source(path)
 
     def open_model(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open model", self._remembered_dir("dirs/model"),
+        path, _ = QFileDialog.getOpenFileName(self, "Open model", self._remembered_dir(settings.DIR_MODEL),
                                               "Model checkpoints (*.pt *.pth);;All files (*)")
         if path:
-            app_settings().setValue("dirs/model", str(Path(path).parent))
+            settings.write(settings.DIR_MODEL, str(Path(path).parent))
             self.load_model(path)
 
     @Slot(str)
@@ -120,7 +121,7 @@ class MainWindow(QMainWindow):
     def _on_model_changed(self, path: str, arch: str) -> None:
         self.model_path, self.model_ready = path, True
         name = f"{Path(path).name} ({arch})"
-        app_settings().setValue("live/model", self.model_path)
+        settings.write(settings.MODEL, self.model_path)
         if self.training is not None:
             self.training.set_current_model(self.model_path, arch)
         self.model_label.setText(f"Model: {name}")
@@ -150,7 +151,7 @@ class MainWindow(QMainWindow):
         if self.training is not None and not self.training.confirm_close():
             event.ignore()
             return
-        app_settings().setValue("window/geometry", self.saveGeometry())
+        settings.write(settings.GEOMETRY, self.saveGeometry())
         if self.training is not None:
             self.training.shutdown()
         self.live.shutdown()

@@ -32,7 +32,7 @@ from trainer.train import RECIPES, TrainConfig
 
 from . import paths
 from .results_view import ResultsView
-from .settings import app_settings
+from . import settings
 from .training_worker import DatasetScanWorker, TrainingWorker
 from .workers import start_in_thread
 
@@ -60,7 +60,7 @@ class TrainingTab(QWidget):
         self.dataset_ok = False
         self.last_checkpoint: str | None = None
         self._build_ui()
-        folder = app_settings().value("training/dataset", "")
+        folder = settings.read(settings.DATASET)
         if folder:
             self.dataset_edit.setText(folder)
             self.scan_dataset()
@@ -94,7 +94,6 @@ class TrainingTab(QWidget):
         dl.addWidget(self.dataset_info)
         dl.addWidget(self.counts_plot)
 
-        s = app_settings()
         self.arch = QComboBox()
         self.arch.addItem("DeepCNN (default, best on new people)", "deepcnn")
         self.arch.addItem("ASLNet (the study's reference)", "aslnet")
@@ -116,7 +115,7 @@ class TrainingTab(QWidget):
         self.seed.setRange(0, 2**31 - 1)
         self.finetune = QCheckBox("Start from the current model (fine-tune)")
         self.finetune.toggled.connect(self._sync_finetune)
-        self.arch.setCurrentIndex(max(0, self.arch.findData(s.value("training/arch", "deepcnn"))))
+        self.arch.setCurrentIndex(max(0, self.arch.findData(settings.read(settings.ARCH))))
         self._apply_recipe()
         self.settings_box = QGroupBox("Settings")
         form = QFormLayout(self.settings_box)
@@ -237,7 +236,7 @@ class TrainingTab(QWidget):
 
     @Slot(dict)
     def _on_scanned(self, summary: dict) -> None:
-        app_settings().setValue("training/dataset", self.dataset_edit.text().strip())
+        settings.write(settings.DATASET, self.dataset_edit.text().strip())
         counts = summary["per_class"]
         self.counts_bars.setOpts(height=[counts[c] for c in CLASSES])
         missing = summary["missing_classes"]
@@ -267,7 +266,7 @@ class TrainingTab(QWidget):
         if self.worker is not None or not self.dataset_ok:
             return
         cfg = self.config()
-        app_settings().setValue("training/arch", cfg.arch)
+        settings.write(settings.ARCH, cfg.arch)
         for curve in (self.batch_curve, self.train_loss_curve, self.val_loss_curve,
                       self.train_acc_curve, self.val_acc_curve):
             curve.setData([], [])

@@ -163,3 +163,32 @@ def test_refresh_finds_a_camera_plugged_in_later(qtbot, tiny_model, tmp_path, mo
     window.live.refresh_cameras.click()
     qtbot.waitUntil(lambda: [combo.itemText(i) for i in range(combo.count())] == ["Camera 0", "Camera 2"], timeout=5000)
     assert window.live.refresh_cameras.isEnabled()
+
+
+def test_garbage_in_the_settings_file_starts_with_defaults(qtbot, tiny_model, tmp_path):
+    s = app_settings()
+    for key, value in {"window/geometry": "garbage", "live/camera": "abc", "live/guide_cx": "nan",
+                       "live/guide_cy": "-7", "live/guide_size": "inf", "live/threshold": "5",
+                       "live/hold": "1e9", "live/mirror": "maybe", "training/arch": "resnet999"}.items():
+        s.setValue(key, value)
+    s.sync()
+    window = MainWindow(source=str(write_video(tmp_path / "v.avi", sign_frames(["L"] * 100))), model=str(tiny_model))
+    qtbot.addWidget(window)
+    window.show()
+    live = window.live
+    assert live.speller.threshold == pytest.approx(0.99) and live.threshold.value() == pytest.approx(0.99)
+    assert live.speller.hold == pytest.approx(3.0) and live.hold.value() == pytest.approx(3.0)
+    assert (live.view.guide.cx, live.view.guide.cy, live.view.guide.size) == (0.5, 0.0, 0.6)  # nan, inf: defaults; -7: clamped
+    assert live.mirror_box.isChecked() and live.initial_source() == 0
+    assert window.training.arch.currentData() == "deepcnn"
+    with qtbot.waitSignal(live.inference.result, timeout=5000):
+        pass  # frames are classified
+
+
+@pytest.mark.parametrize("camera", ["99999999999999999999", "٣"])
+def test_a_huge_or_unicode_camera_index_in_the_settings_is_ignored(qtbot, tiny_model, camera):
+    app_settings().setValue("live/camera", camera)
+    window = MainWindow(model=str(tiny_model), with_training=False)
+    qtbot.addWidget(window)
+    assert window.live.initial_source() in (0, 63)
+    qtbot.waitUntil(lambda: "camera" in window.live.view.message.lower(), timeout=5000)

@@ -9,10 +9,13 @@ the source changes.  Unreadable images are skipped and counted.
 from __future__ import annotations
 
 import hashlib
+import io
+import itertools
 import os
 import tarfile
 import tempfile
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +24,7 @@ from pathlib import Path, PurePosixPath
 
 import cv2
 import numpy as np
+import PIL.Image
 import platformdirs
 
 from .labels import CLASSES, class_index, is_class_name
@@ -28,6 +32,8 @@ from .preprocess import INPUT_SIZE, to_model_pixels
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 CACHE_VERSION = 1
+MAX_PIXELS = 50_000_000   # larger images are skipped: one 20000x20000 PNG would take 1.2 GB
+DECODE_CHUNK = 256        # images read ahead of decoding: memory stays flat on big datasets
 Progress = Callable[[int, int], None]
 
 
@@ -105,28 +111,81 @@ def _assign_classes(files: list[str], source: Path) -> list[tuple[str, int]]:
 
 
 def _read_bytes(path: Path, members: list[str]):
-    """Yield (member, bytes) in archive order (sequential reads for tar)."""
+    """Yield (member, bytes or None) in archive order; None for a member that cannot be read
+    (a damaged or encrypted zip member). A truncated archive stops with a DatasetError."""
     if path.is_dir():
         for m in members:
-            yield m, (path / m).read_bytes()
+            try:
+                yield m, (path / m).read_bytes()
+            except OSError:
+                yield m, None
     elif path.name.lower().endswith(".zip"):
         with zipfile.ZipFile(path) as zf:
             for m in members:
-                yield m, zf.read(m)
+                try:
+                    yield m, zf.read(m)
+                except (zipfile.BadZipFile, zlib.error, RuntimeError, OSError, EOFError, NotImplementedError):
+                    yield m, None  # CRC error, corrupt deflate data, encrypted, unsupported compression
     else:
         wanted = set(members)
-        with tarfile.open(path) as tf:
-            for info in tf:
-                if info.name in wanted:
-                    yield info.name, tf.extractfile(info).read()
+        try:
+            with tarfile.open(path) as tf:
+                for info in tf:
+                    if info.name in wanted:
+                        yield info.name, tf.extractfile(info).read()
+        except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
+            raise DatasetError(f"{path}: the archive is damaged or incomplete ({exc or type(exc).__name__}); "
+                               "download or copy it again") from exc
 
 
-def decode_image(data: bytes) -> np.ndarray | None:
-    """BGR image from encoded bytes, or None when unreadable or truncated."""
-    stripped = data.rstrip(b"\0")
-    if stripped[:2] == b"\xff\xd8" and not stripped.endswith(b"\xff\xd9"):
+def _jpeg_is_complete(data: bytes) -> bool:
+    """True when the JPEG's image data reaches its end marker. Walks the header segments
+    (so an EXIF thumbnail's end marker is not mistaken for the image's) and accepts bytes
+    after the end, as many phone cameras write."""
+    i = 2
+    while i + 4 <= len(data):
+        if data[i] != 0xFF:
+            return False
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker == 0xDA:  # start of scan: entropy-coded data never holds FF D9
+            return data.find(b"\xff\xd9", i) != -1
+        i += 2 + int.from_bytes(data[i + 2:i + 4], "big")
+    return False
+
+
+def _too_large(data: bytes) -> bool:
+    """Over MAX_PIXELS, judged from the header alone (decoding would take the memory)."""
+    try:
+        with PIL.Image.open(io.BytesIO(data)) as im:
+            width, height = im.size
+    except PIL.Image.DecompressionBombError:
+        return True
+    except (OSError, ValueError, SyntaxError):
+        return False  # a header Pillow does not know: OpenCV may still read it
+    return width * height > MAX_PIXELS
+
+
+def _chunks(items, n: int):
+    it = iter(items)
+    while chunk := list(itertools.islice(it, n)):
+        yield chunk
+
+
+def decode_image(data: bytes | None) -> np.ndarray | None:
+    """BGR image from encoded bytes, or None when empty, unreadable, truncated or over MAX_PIXELS."""
+    if not data:
+        return None
+    if data[:2] == b"\xff\xd8" and not _jpeg_is_complete(data):
         return None  # truncated JPEG: OpenCV would return a half-grey image
-    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    if _too_large(data):
+        return None
+    try:
+        image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    except cv2.error:
+        return None
     return image if image is not None and image.size else None
 
 
@@ -155,8 +214,9 @@ def scan_dataset(path: str | Path) -> list[tuple[str, int]]:
         raise DatasetError(f"{path}: not a folder, .zip or .tar.gz archive")
     try:
         files = _list_images(path)
-    except (OSError, tarfile.TarError, zipfile.BadZipFile) as exc:
-        raise DatasetError(f"{path}: cannot read archive ({exc})") from exc
+    except (OSError, tarfile.TarError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise DatasetError(f"{path}: the archive is damaged or incomplete ({exc or type(exc).__name__}); "
+                           "download or copy it again") from exc
     if not files:
         raise DatasetError(f"{path}: no images found (.jpg, .png, ...)")
     return _assign_classes(files, path)
@@ -181,8 +241,8 @@ def load_dataset(path: str | Path, size: int = INPUT_SIZE, cache_dir: Path | Non
             if progress:
                 progress(len(entries), len(entries))
             return ds
-        except (OSError, KeyError, ValueError):
-            pass  # a damaged cache entry is rebuilt below
+        except Exception:  # noqa: BLE001  a damaged cache entry (any error) is rebuilt below
+            cache_file.unlink(missing_ok=True)
 
     label_of = dict(entries)
     images, labels, bad = [], [], []
@@ -194,15 +254,18 @@ def load_dataset(path: str | Path, size: int = INPUT_SIZE, cache_dir: Path | Non
 
     try:
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-            for i, (member, pixels) in enumerate(pool.map(work, _read_bytes(path, list(label_of)))):
-                if pixels is None:
-                    bad.append(member)
-                else:
-                    images.append(pixels)
-                    labels.append(label_of[member])
-                if progress and (i % 256 == 0 or i + 1 == len(entries)):
-                    progress(i + 1, len(entries))
-    except (OSError, tarfile.TarError, zipfile.BadZipFile, EOFError) as exc:
+            done = 0
+            for chunk in _chunks(_read_bytes(path, list(label_of)), DECODE_CHUNK):
+                for member, pixels in pool.map(work, chunk):
+                    if pixels is None:
+                        bad.append(member)
+                    else:
+                        images.append(pixels)
+                        labels.append(label_of[member])
+                done += len(chunk)
+                if progress:
+                    progress(done, len(entries))
+    except (OSError, zipfile.BadZipFile) as exc:
         raise DatasetError(f"{path}: cannot read images ({exc})") from exc
     if not images:
         raise DatasetError(f"{path}: none of the {len(entries)} images could be read")

@@ -1,0 +1,118 @@
+"""Bad datasets: one bad file among good ones is skipped and counted; a broken whole is a clear error."""
+
+import gzip
+import io
+import tarfile
+import zipfile
+
+import cv2
+import numpy as np
+import pytest
+from conftest import write_dataset
+
+from trainer import data as data_mod
+from trainer.data import DatasetError, decode_image, load_dataset
+
+
+def _jpeg(size=32, quality=90) -> bytes:
+    img = np.random.default_rng(0).integers(0, 255, (size, size, 3), dtype=np.uint8)
+    return cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])[1].tobytes()
+
+
+def test_a_zero_byte_image_is_skipped_and_counted(tmp_path):
+    root = write_dataset(tmp_path / "d", per_class=5)
+    (root / "A" / "empty.png").write_bytes(b"")
+    ds = load_dataset(root)
+    assert len(ds) == 15 and ds.unreadable == 1 and "A/empty.png" in ds.unreadable_examples
+
+
+def test_phone_jpegs_with_bytes_after_the_end_are_read_but_truncated_ones_are_not():
+    good = _jpeg()
+    assert decode_image(good + b"\x00" * 10 + b"MPF trailer data from a phone" * 50) is not None
+    assert decode_image(good[: len(good) // 2]) is None
+    # an EXIF-like header segment that contains an end marker does not make a cut file look whole
+    app1 = b"\xff\xe1" + (2 + 6).to_bytes(2, "big") + b"\xff\xd9abcd"
+    cut = good[:2] + app1 + good[2: len(good) // 2]
+    assert decode_image(cut) is None
+
+
+def test_huge_images_are_skipped_before_decoding(monkeypatch):
+    monkeypatch.setattr(data_mod, "MAX_PIXELS", 32 * 32 - 1)
+    assert decode_image(_jpeg(32)) is None
+    assert decode_image(_jpeg(31)) is not None
+
+
+def test_a_corrupt_or_encrypted_zip_member_is_skipped(tmp_path):
+    root = write_dataset(tmp_path / "d", per_class=5)
+    archive = tmp_path / "d.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for f in sorted(root.rglob("*.png")):
+            zf.write(f, f.relative_to(root).as_posix())
+    raw = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as zf:
+        info = zf.getinfo("B/B_0.png")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    raw[start:start + 40] = b"\xff" * 40  # damage the compressed data of one member
+    archive.write_bytes(bytes(raw))
+    ds = load_dataset(archive)
+    assert len(ds) == 14 and ds.unreadable == 1
+
+
+def test_an_encrypted_zip_member_is_skipped(tmp_path):
+    root = write_dataset(tmp_path / "d", per_class=3)
+    archive = tmp_path / "enc.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for f in sorted(root.rglob("*.png")):
+            zf.write(f, f.relative_to(root).as_posix())
+    raw = bytearray(archive.read_bytes())
+    # set the "encrypted" flag of the first member in its local header and the central directory
+    raw[6] |= 1
+    central = raw.rfind(b"PK\x01\x02", 0, raw.rfind(b"PK\x05\x06"))
+    first_central = raw.find(b"PK\x01\x02")
+    raw[first_central + 8] |= 1
+    archive.write_bytes(bytes(raw))
+    assert central > 0
+    ds = load_dataset(archive)
+    assert len(ds) == 8 and ds.unreadable == 1
+
+
+def test_a_truncated_tar_gz_is_a_clear_error(tmp_path):
+    root = write_dataset(tmp_path / "d", per_class=20)
+    archive = tmp_path / "d.tar.gz"
+    with tarfile.open(archive, "w:gz") as tf:
+        tf.add(root, arcname="d")
+    archive.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
+    with pytest.raises(DatasetError, match="damaged or incomplete"):
+        load_dataset(archive)
+
+
+def test_a_damaged_cache_file_is_rebuilt(tmp_path, isolated_user_dirs):
+    root = write_dataset(tmp_path / "d", per_class=4)
+    first = load_dataset(root)
+    [cache] = list((isolated_user_dirs / "cache").rglob("*.npz"))
+    cache.write_bytes(b"PK\x03\x04 this is not a zip any more")
+    again = load_dataset(root)
+    assert np.array_equal(first.images, again.images)
+    np.load(cache).close()  # rewritten as a readable cache
+
+
+def test_decoding_keeps_pace_with_reading(tmp_path, monkeypatch):
+    """The loader decodes as it reads instead of reading every file first."""
+    root = write_dataset(tmp_path / "d", per_class=40)
+    monkeypatch.setattr(data_mod, "DECODE_CHUNK", 16)
+    read, decoded_when = [0], []
+    real_read, real_decode = data_mod._read_bytes, data_mod.decode_image
+
+    def counting_read(path, members):
+        for item in real_read(path, members):
+            read[0] += 1
+            yield item
+
+    def noting_decode(data):
+        decoded_when.append(read[0])
+        return real_decode(data)
+
+    monkeypatch.setattr(data_mod, "_read_bytes", counting_read)
+    monkeypatch.setattr(data_mod, "decode_image", noting_decode)
+    load_dataset(root)
+    assert decoded_when[0] <= 16, f"the first image was decoded only after {decoded_when[0]} files were read"
