@@ -14,7 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from trainer.data import IMAGE_SUFFIXES
+from trainer.data import IMAGE_SUFFIXES, decode_image
 
 
 class SourceError(RuntimeError):
@@ -124,7 +124,10 @@ class ImageFolderSource(FrameSource):
         while self._pos < len(self.files):
             path = self.files[self._pos]
             self._pos += 1
-            image = cv2.imread(str(path))
+            try:
+                image = decode_image(path.read_bytes())  # the trainer's checks: truncated, huge...
+            except OSError:
+                image = None
             if image is not None:
                 return Frame(image, (self._pos - 1) / self.fps, self._pos - 1)
             self.skipped += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 from trainer.checkpoint import CheckpointError
@@ -24,18 +25,35 @@ def _roi(text: str) -> tuple[int, int, int]:
     return x, y, size
 
 
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, not {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
+    return value
+
+
+def _share(text: str) -> float:
+    value = _positive(text)
+    if value > 1:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 1, not {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="asl-desktop transcribe",
                                 description="Spell the signs in a video, image folder or camera as text.")
     p.add_argument("source", help="video file, image folder, or camera index (0, 1, ...)")
     p.add_argument("--roi", type=_roi, help="hand region X,Y,SIZE in pixels (default: the centred square)")
-    p.add_argument("--hold", type=float, default=DEFAULT_HOLD, help="seconds a letter must hold (default %(default)s)")
-    p.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
+    p.add_argument("--hold", type=_positive, default=DEFAULT_HOLD, help="seconds a letter must hold (default %(default)s)")
+    p.add_argument("--threshold", type=_share, default=DEFAULT_THRESHOLD,
                    help="minimum confidence (default %(default)s)")
     p.add_argument("--model", default=str(paths.default_model()), help="model checkpoint (default: the shipped model)")
     p.add_argument("--mirror", action="store_true", help="flip frames horizontally first")
     p.add_argument("--auto", action="store_true", help="follow the hand instead of a fixed region")
-    p.add_argument("--fps", type=float, default=5.0, help="images per second for an image folder")
+    p.add_argument("--fps", type=_positive, default=5.0, help="images per second for an image folder")
     p.add_argument("--verbose", action="store_true", help="print each committed letter as it happens")
     return p
 
@@ -43,9 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
 def transcribe(args) -> str:
     recognizer = Recognizer(Classifier.from_path(args.model), GuideBox(size=1.0), args.mirror, args.auto)
     speller = Speller(args.threshold, args.hold)
+    frames = 0
     with open_source(args.source, folder_fps=args.fps) as source:
         try:
             while (frame := source.read()) is not None:
+                frames += 1
                 if args.roi:
                     h, w = frame.image.shape[:2]
                     recognizer.guide = GuideBox.from_pixels(*args.roi, w, h)
@@ -56,6 +76,11 @@ def transcribe(args) -> str:
                     print(f"{frame.timestamp:7.2f}s  {state.committed:8s} -> {state.text!r}", file=sys.stderr)
         except KeyboardInterrupt:
             pass
+    skipped = getattr(source, "skipped", 0)
+    if frames == 0:
+        raise SourceError(f"{args.source}: no readable image or frame" + (f" ({skipped} unreadable files)" if skipped else ""))
+    if skipped:
+        print(f"warning: skipped {skipped} unreadable image(s) in {args.source}", file=sys.stderr)
     return speller.text
 
 

@@ -150,3 +150,36 @@ def test_grayscale_augmentation_removes_colour():
     x = torch.rand(16, 3, 28, 28)
     out = augment_batch(x, torch.Generator().manual_seed(1), gray=1.0)
     assert torch.allclose(out[:, 0], out[:, 1]) and torch.allclose(out[:, 1], out[:, 2])
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("classes", ["A", "B"], "not the 29 signs"),
+    ("classes", "ABC", "not the 29 signs"),
+    ("mean", [0.5, 0.5], "three finite numbers"),
+    ("mean", [0.5, float("nan"), 0.5], "three finite numbers"),
+    ("std", [0.25, 0.0, 0.25], "above zero"),
+    ("input_size", 0, "input size"),
+    ("input_size", -28, "input size"),
+    ("input_size", 60000, "input size"),
+    ("input_size", "28", "input size"),
+    ("state_dict", None, "no weights"),
+])
+def test_checkpoint_fields_are_checked_before_use(tmp_path, field, value, message):
+    good = tmp_path / "good.pt"
+    save_checkpoint(good, ASLNet(), "aslnet", (0.5,) * 3, (0.25,) * 3, 28)
+    payload = torch.load(good, weights_only=True)
+    payload[field] = value
+    crafted = tmp_path / "crafted.pt"
+    torch.save(payload, crafted)
+    with pytest.raises(CheckpointError, match=message):
+        load_checkpoint(crafted)
+
+
+def test_a_checkpoint_with_nan_weights_is_refused(tmp_path):
+    model = ASLNet()
+    with torch.no_grad():
+        model.out.weight[0, 0] = float("nan")
+    path = tmp_path / "diverged.pt"
+    save_checkpoint(path, model, "aslnet", (0.5,) * 3, (0.25,) * 3, 28)
+    with pytest.raises(CheckpointError, match="NaN"):
+        load_checkpoint(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import pickle
 import platform
@@ -18,6 +19,7 @@ from .models import ARCHS, build_model
 
 FORMAT = "asl-desktop-checkpoint"
 FORMAT_VERSION = 1
+MIN_INPUT, MAX_INPUT = 8, 224  # input sizes a model may declare (28 is the app's)
 
 
 class CheckpointError(ValueError):
@@ -92,15 +94,34 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Loa
     arch = payload.get("arch")
     if arch not in ARCHS:
         raise CheckpointError(f"{path}: unknown architecture '{arch}'")
-    classes = list(payload.get("classes", []))
-    if classes != list(CLASSES):
-        raise CheckpointError(f"{path}: its classes {classes[:5]}... differ from A-Z, del, nothing, space")
+    _check_fields(path, payload)
     try:
-        input_size = int(payload["input_size"])
-        model = build_model(arch, len(classes), input_size)
+        model = build_model(arch, len(CLASSES), payload["input_size"])
         model.load_state_dict(payload["state_dict"])
-        mean, std = tuple(payload["mean"]), tuple(payload["std"])
     except (KeyError, RuntimeError, TypeError, ValueError) as exc:
         raise CheckpointError(f"{path}: weights do not match the '{arch}' architecture ({str(exc)[:200]})") from exc
+    if not all(torch.isfinite(t).all() for t in model.state_dict().values() if t.is_floating_point()):
+        raise CheckpointError(f"{path}: the weights contain NaN or infinite values (a diverged training run)")
     meta = {k: v for k, v in payload.items() if k != "state_dict"}
-    return LoadedModel(model.to(device).eval(), arch, classes, input_size, mean, std, meta, path)
+    return LoadedModel(model.to(device).eval(), arch, list(CLASSES), payload["input_size"],
+                       tuple(payload["mean"]), tuple(payload["std"]), meta, path)
+
+
+def _check_fields(path: Path, payload: dict) -> None:
+    """Every field the app relies on, before any of it is used."""
+    classes = payload.get("classes")
+    if not isinstance(classes, list) or classes != list(CLASSES):
+        shown = classes[:5] if isinstance(classes, list) else type(classes).__name__
+        raise CheckpointError(f"{path}: its classes ({shown}...) are not the 29 signs A-Z, del, nothing, space")
+    size = payload.get("input_size")
+    if not isinstance(size, int) or isinstance(size, bool) or not MIN_INPUT <= size <= MAX_INPUT or size % 4:
+        raise CheckpointError(f"{path}: input size {size!r} is not a multiple of 4 from {MIN_INPUT} to {MAX_INPUT}")
+    for name in ("mean", "std"):
+        values = payload.get(name)
+        if (not isinstance(values, (list, tuple)) or len(values) != 3
+                or not all(isinstance(v, (int, float)) and math.isfinite(v) for v in values)):
+            raise CheckpointError(f"{path}: '{name}' must be three finite numbers (one per colour), not {values!r}")
+    if not all(v > 0 for v in payload["std"]):
+        raise CheckpointError(f"{path}: 'std' must be above zero, not {payload['std']!r}")
+    if not isinstance(payload.get("state_dict"), dict):
+        raise CheckpointError(f"{path}: it holds no weights")

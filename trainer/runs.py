@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +42,7 @@ def run_training(data_path: str | Path, out_dir: str | Path, cfg: TrainConfig,
 
     Nothing is written when training fails or is cancelled.
     """
+    check_out_dir(Path(out_dir))
     data = load_dataset(data_path, progress=load_progress)
     unseen = load_dataset(unseen_path, min_classes=1) if unseen_path else None
     init_state = None
@@ -58,13 +62,41 @@ def run_training(data_path: str | Path, out_dir: str | Path, cfg: TrainConfig,
         metrics["extra"] = {"source": str(unseen_path), "accuracy": s["accuracy"], "images": s["images"],
                             "per_class": s["per_class"]}
     out = Path(out_dir)
-    ckpt = out / "model.pt"
-    save_checkpoint(ckpt, result.model, cfg.arch, result.mean, result.std, data.images.shape[1],
-                    history=result.history, dataset=data.summary(), config=cfg.to_dict(),
-                    test_accuracy=result.test["accuracy"],
-                    unseen_accuracy=metrics.get("extra", {}).get("accuracy"))
-    report = write_report(metrics, out, title=f"Training run {out.name}")
-    return RunOutput(ckpt, report, metrics)
+    with run_folder(out) as tmp:
+        save_checkpoint(tmp / "model.pt", result.model, cfg.arch, result.mean, result.std, data.images.shape[1],
+                        history=result.history, dataset=data.summary(), config=cfg.to_dict(),
+                        test_accuracy=result.test["accuracy"],
+                        unseen_accuracy=metrics.get("extra", {}).get("accuracy"))
+        write_report(metrics, tmp, title=f"Training run {out.name}")
+    return RunOutput(out / "model.pt", out / "report.html", metrics)
+
+
+def check_out_dir(out: Path) -> None:
+    """Fail before any work when `out` cannot hold a run."""
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out}: is a file, not a folder")
+
+
+@contextmanager
+def run_folder(out: Path):
+    """Yield a temporary folder beside `out`; on success it replaces `out` as a whole, so a
+    run's model, report and metrics always belong together. On any error or interrupt the
+    temporary folder is removed and `out` is left as it was."""
+    check_out_dir(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.partial-"))
+    try:
+        yield tmp
+        os.chmod(tmp, 0o755)  # mkdtemp makes 0700; a run folder is meant to be shared
+        if out.exists():
+            old = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.old-"))
+            os.replace(out, old / out.name)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def evaluate_model(model_path: str | Path, data_path: str | Path, out_dir: str | Path | None = None,

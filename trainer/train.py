@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import asdict, dataclass, field, fields
 
@@ -30,6 +31,10 @@ RECIPES = {
 }
 
 
+OPTIMIZERS = ("adam", "adamw")
+SCHEDULES = ("constant", "onecycle")
+
+
 @dataclass
 class TrainConfig:
     arch: str = "deepcnn"
@@ -46,13 +51,35 @@ class TrainConfig:
     test_share: float = 0.2
     device: str | None = None
 
+    def __post_init__(self):
+        """Refuse settings that would train nothing, or something other than asked."""
+        checks = [
+            (self.arch in RECIPES, f"unknown architecture '{self.arch}': choose one of {', '.join(RECIPES)}"),
+            (self.optimizer in OPTIMIZERS, f"unknown optimizer '{self.optimizer}': choose {' or '.join(OPTIMIZERS)}"),
+            (self.schedule in SCHEDULES, f"unknown schedule '{self.schedule}': choose {' or '.join(SCHEDULES)}"),
+            (isinstance(self.epochs, int) and self.epochs >= 1, f"epochs must be 1 or more, not {self.epochs}"),
+            (isinstance(self.batch_size, int) and self.batch_size >= 1,
+             f"batch size must be 1 or more, not {self.batch_size}"),
+            (math.isfinite(self.lr) and self.lr > 0, f"learning rate must be above 0, not {self.lr}"),
+            (0 < self.train_share and 0 < self.test_share and self.train_share + self.test_share < 1,
+             "train and test shares must be above 0 and leave some images for validation"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ValueError(message)
+        if self.device is not None:
+            check_device(self.device)
+
     @classmethod
     def for_arch(cls, arch: str, **overrides) -> TrainConfig:
-        """The recipe of an architecture, with any non-None overrides applied."""
+        """The recipe of an architecture, with any non-None overrides applied; unknown names fail."""
         if arch not in RECIPES:
             raise ValueError(f"unknown architecture '{arch}': choose one of {', '.join(RECIPES)}")
-        values = {**RECIPES[arch], **{k: v for k, v in overrides.items() if v is not None}}
         names = {f.name for f in fields(cls)}
+        unknown = sorted(k for k in overrides if k not in names)
+        if unknown:
+            raise ValueError(f"unknown training setting(s): {', '.join(unknown)}")
+        values = {**RECIPES[arch], **{k: v for k, v in overrides.items() if v is not None}}
         return cls(arch=arch, **{k: v for k, v in values.items() if k in names})
 
     def to_dict(self) -> dict:
@@ -85,6 +112,19 @@ class TrainResult:
     history: list[dict]
     test: dict
     split: dict = field(default_factory=dict)
+
+
+def check_device(name: str) -> torch.device:
+    """A device this machine has, or a ValueError that says which ones it has."""
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise ValueError(f"unknown device '{name}': use cpu or cuda") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' was asked for, but this machine has no usable CUDA GPU: use cpu")
+    if device.type not in ("cpu", "cuda"):
+        raise ValueError(f"device '{name}' is not supported: use cpu or cuda")
+    return device
 
 
 def pick_device(name: str | None = None) -> torch.device:
@@ -133,7 +173,7 @@ def score(probs: torch.Tensor, labels) -> dict:
 def _optimizer(cfg: TrainConfig, model: nn.Module, steps: int):
     if cfg.optimizer == "adam":
         opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    else:
+    else:  # "adamw": TrainConfig allows no other
         opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     sched = (torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=steps)
              if cfg.schedule == "onecycle" else None)
@@ -151,8 +191,9 @@ def train(data: ImageDataset, cfg: TrainConfig, callback: TrainingCallback | Non
     torch.manual_seed(cfg.seed)
     device = pick_device(cfg.device)
     train_idx, test_idx, val_idx = split_indices(len(data), cfg.seed, cfg.train_share, cfg.test_share)
-    if len(train_idx) == 0 or len(val_idx) == 0:
-        raise ValueError(f"{len(data)} images are too few to split into train/test/validation")
+    if min(len(train_idx), len(test_idx), len(val_idx)) == 0:
+        raise ValueError(f"{len(data)} images are too few to split into train/test/validation: "
+                         "add more images (a few per sign at least)")
 
     mean, std = channel_stats(data.images[train_idx])
     images = torch.from_numpy(data.images).to(device)

@@ -1,0 +1,100 @@
+"""Bad arguments and interrupted runs on the command line: `error: ...`, exit 2, nothing half-written."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import write_dataset
+
+from asl_desktop.transcribe import main as transcribe_main
+from trainer.cli import main as train_main
+from trainer.runs import run_training
+from trainer.train import TrainConfig
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--batch-size", "0"], "batch size must be 1 or more"),
+    (["--epochs", "0"], "epochs must be 1 or more"),
+    (["--epochs", "-3"], "epochs must be 1 or more"),
+    (["--lr", "0"], "learning rate must be above 0"),
+    (["--device", "bogus"], "unknown device 'bogus'"),
+])
+def test_train_refuses_bad_settings_before_any_work(dataset_dir, tmp_path, capsys, args, message):
+    out = tmp_path / "run"
+    assert train_main(["train", str(dataset_dir), "--arch", "aslnet", "--out", str(out), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_train_refuses_an_out_that_is_a_file(dataset_dir, tmp_path, capsys):
+    target = tmp_path / "notes.txt"
+    target.write_text("keep me")
+    assert train_main(["train", str(dataset_dir), "--arch", "aslnet", "--out", str(target)]) == 2
+    assert "is a file" in capsys.readouterr().err and target.read_text() == "keep me"
+
+
+def test_two_images_are_too_few(tmp_path, capsys):
+    data = write_dataset(tmp_path / "d", classes=("A", "B"), per_class=1)
+    assert train_main(["train", str(data), "--arch", "aslnet", "--out", str(tmp_path / "run")]) == 2
+    assert "too few" in capsys.readouterr().err and not (tmp_path / "run").exists()
+
+
+def test_unknown_training_settings_are_errors():
+    with pytest.raises(ValueError, match="unknown training setting"):
+        TrainConfig.for_arch("aslnet", epoch=5)
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        TrainConfig(optimizer="sgd")
+
+
+def test_a_rerun_into_the_same_folder_replaces_the_whole_run(tmp_path):
+    data = write_dataset(tmp_path / "d", per_class=10)
+    out = tmp_path / "run"
+    run_training(data, out, TrainConfig.for_arch("aslnet", epochs=1, seed=1))
+    (out / "stale-extra-file").write_text("from the first run")
+    first_model = (out / "model.pt").read_bytes()
+    run_training(data, out, TrainConfig.for_arch("aslnet", epochs=2, seed=2))
+    assert sorted(p.name for p in out.iterdir()) == ["metrics.json", "model.pt", "report.html"]
+    assert (out / "model.pt").read_bytes() != first_model
+    assert '"epochs": 2' in (out / "metrics.json").read_text()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_sigterm_during_training_leaves_nothing_behind(tmp_path):
+    data = write_dataset(tmp_path / "d", per_class=30)
+    out = tmp_path / "runs" / "r"
+    proc = subprocess.Popen([sys.executable, "-m", "trainer", "train", str(data), "--arch", "aslnet",
+                             "--epochs", "500", "--batch-size", "1", "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    cache = Path(os.environ["ASL_DESKTOP_CACHE"])
+    deadline = time.monotonic() + 60
+    while not any(cache.rglob("*.npz")) and time.monotonic() < deadline:  # images decoded: training starts
+        time.sleep(0.2)
+    time.sleep(2)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "nothing was saved" in err
+    assert not out.exists()
+    leftovers = [p for p in (tmp_path / "runs").rglob("*")] if (tmp_path / "runs").exists() else []
+    assert leftovers == []
+
+
+def test_transcribe_bad_arguments_and_unreadable_folders(tmp_path, capsys):
+    for args in (["--fps", "0"], ["--fps", "-2"], ["--hold", "nan"], ["--threshold", "5"]):
+        with pytest.raises(SystemExit) as exit_info:
+            transcribe_main([str(tmp_path), *args])
+        assert exit_info.value.code == 2
+    junk = tmp_path / "frames"
+    junk.mkdir()
+    (junk / "a.png").write_bytes(b"")
+    (junk / "b.jpg").write_bytes(b"\xff\xd8\xff\xe0 cut short")
+    assert transcribe_main([str(junk)]) == 2
+    assert "no readable image" in capsys.readouterr().err
+    for camera in ("99999999999999999999", "٣"):
+        assert transcribe_main([camera]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and "Traceback" not in err
