@@ -192,3 +192,18 @@ def test_a_huge_or_unicode_camera_index_in_the_settings_is_ignored(qtbot, tiny_m
     qtbot.addWidget(window)
     assert window.live.initial_source() in (0, 63)
     qtbot.waitUntil(lambda: "camera" in window.live.view.message.lower(), timeout=5000)
+
+
+def test_a_saved_model_with_nan_weights_falls_back_to_the_shipped_one(qtbot, tmp_path, tiny_model, no_popups):
+    import torch
+    payload = torch.load(tiny_model, weights_only=True)
+    payload["state_dict"] = {k: v.float().fill_(float("nan")) if v.is_floating_point() else v
+                             for k, v in payload["state_dict"].items()}
+    bad = tmp_path / "diverged.pt"
+    torch.save(payload, bad)
+    app_settings().setValue("live/model", str(bad))
+    window = MainWindow(source=str(write_video(tmp_path / "v.avi", sign_frames(["L"] * 20))), with_training=False)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: "aslnet.pt" in window.model_label.text(), timeout=5000)
+    assert len(no_popups) == 1 and "NaN" in no_popups[0] and "shipped model is used" in no_popups[0]
+    assert app_settings().value("live/model") != str(bad)

@@ -171,3 +171,22 @@ def test_a_crash_in_training_is_a_message_and_the_app_goes_on(qtbot, window, tmp
     assert not runs_dir().exists() or not any(runs_dir().glob("*/model.pt"))
     with qtbot.waitSignal(window.live.inference.result, timeout=5000):
         pass  # live recognition goes on
+
+
+def test_an_unexpected_error_while_reading_a_dataset_ends_the_scan_with_a_message(qtbot, window, tmp_path,
+                                                                                   monkeypatch):
+    import zlib
+
+    from asl_desktop import training_worker
+    tab = window.training
+    real = training_worker.load_dataset
+
+    def broken(path, progress=None):
+        raise zlib.error("Error -3 while decompressing data: invalid distance too far back")
+
+    monkeypatch.setattr(training_worker, "load_dataset", broken)
+    choose(qtbot, tab, tmp_path)
+    assert "invalid distance" in tab.dataset_info.text() and not tab.start_button.isEnabled()
+    monkeypatch.setattr(training_worker, "load_dataset", real)
+    choose(qtbot, tab, write_dataset(tmp_path / "data", TINY_CLASSES, per_class=4))
+    assert "20 images in 5 classes" in tab.dataset_info.text() and tab.start_button.isEnabled()
