@@ -26,7 +26,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     _prepare_qt_env()
-    import torch
     from PySide6 import QtWebEngineWidgets  # noqa: F401  (must load before the QApplication)
     from PySide6.QtCore import QCoreApplication, QEvent, Qt
     from PySide6.QtGui import QIcon
@@ -35,7 +34,6 @@ def main(argv: list[str] | None = None) -> int:
     from . import crash, paths
     from .main_window import MainWindow
     crash.install()
-    torch.set_num_threads(1)  # live inference needs one core; the GUI and capture keep the rest
     app = QApplication(sys.argv[:1])
     app.setApplicationName("ASL Desktop")
     app.setOrganizationName("ASL Desktop")

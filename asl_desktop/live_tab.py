@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections import deque
-
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QFont, QGuiApplication
@@ -27,13 +24,16 @@ from PySide6.QtWidgets import (
 from superqt import QLabeledDoubleSlider
 from superqt.utils import thread_worker
 
-from .frames import available_cameras, is_camera_spec
-from .recognizer import FrameResult
-from .region import GuideBox
 from . import settings
-from .speller import Speller
+from .core.frames import available_cameras, is_camera_spec
+from .core.region import GuideBox
+from .core.session import LiveSession, Step
+from .core.speller import Speller
 from .video_view import VideoView
 from .workers import CaptureWorker, FrameSlot, InferenceWorker, start_in_thread
+
+
+PAUSED = "Paused. Press Space or Resume to continue."
 
 
 class TopChart(pg.PlotWidget):
@@ -67,19 +67,21 @@ class LiveTab(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.slot = FrameSlot()
-        self.speller = Speller(settings.read(settings.THRESHOLD), settings.read(settings.HOLD))
         self.paused = False
         self.source_spec: str | int | None = None
         self.capture: CaptureWorker | None = None
         self.capture_thread = None
-        self._times: deque[float] = deque(maxlen=30)
         self._source_text = ""
+        self._ended = False
         self._inference_failing = False
         guide = GuideBox(settings.read(settings.GUIDE_CX), settings.read(settings.GUIDE_CY),
                          settings.read(settings.GUIDE_SIZE))
-        self._build_ui(guide, settings.read(settings.MIRROR), settings.read(settings.AUTO))
+        mirror, auto = settings.read(settings.MIRROR), settings.read(settings.AUTO)
+        self.session = LiveSession(Speller(settings.read(settings.THRESHOLD), settings.read(settings.HOLD)),
+                                   guide, mirror, auto)
+        self._build_ui(guide, mirror, auto)
 
-        self.inference = InferenceWorker(self.slot, guide, self.mirror_box.isChecked(), self.auto_box.isChecked())
+        self.inference = InferenceWorker(self.slot, self.session)
         self.inference_thread = start_in_thread(self.inference, "inference")
         self.model_requested.connect(self.inference.load_model)
         self.inference.result.connect(self.on_result)
@@ -124,11 +126,11 @@ class LiveTab(QWidget):
         self.auto_box.toggled.connect(self._on_auto)
         self.threshold = QLabeledDoubleSlider(Qt.Orientation.Horizontal)
         self.threshold.setRange(0.2, 0.99)
-        self.threshold.setValue(self.speller.threshold)
+        self.threshold.setValue(self.session.speller.threshold)
         self.threshold.valueChanged.connect(self._on_threshold)
         self.hold = QLabeledDoubleSlider(Qt.Orientation.Horizontal)
         self.hold.setRange(0.2, 3.0)
-        self.hold.setValue(self.speller.hold)
+        self.hold.setValue(self.session.speller.hold)
         self.hold.valueChanged.connect(self._on_hold)
 
         controls = QGroupBox("Settings")
@@ -151,7 +153,7 @@ class LiveTab(QWidget):
         side.addStretch(1)
         side_widget = QWidget()
         side_widget.setLayout(side)
-        side_widget.setMaximumWidth(360)
+        side_widget.setFixedWidth(340)  # a fixed panel: the video never jumps sideways with the labels
 
         top = QSplitter()
         top.addWidget(self.view)
@@ -211,7 +213,8 @@ class LiveTab(QWidget):
         """Switch to a camera index, video file or image folder (opened on the capture thread)."""
         self.stop_capture()
         self.source_spec = spec
-        self.speller.reset_hold()
+        self.session.restart()
+        self._ended = False
         camera = is_camera_spec(spec)
         self.view.show_message(f"Opening {f'camera {spec}' if camera else spec}...")
         self.capture = CaptureWorker(spec, self.slot)
@@ -250,7 +253,7 @@ class LiveTab(QWidget):
     @Slot(str)
     def _on_ended(self, text: str) -> None:
         self.view.show_message(f"{text}. Open another file, or pick a camera.")
-        self._times.clear()
+        self._ended = True
         self.status.emit(f"{self._source_text} · ended")
 
     @Slot(str)
@@ -261,72 +264,83 @@ class LiveTab(QWidget):
 
     # results -------------------------------------------------------------------
     @Slot(object)
-    def on_result(self, r: FrameResult) -> None:
+    def on_result(self, step: Step) -> None:
+        r = step.result
         self.view.show_frame(r.frame, r.box, r.tracked, r.pixels)
         if self._inference_failing:  # recognition works again
             self._inference_failing = False
             self.view.show_message("")
         p = r.prediction
-        self.letter.setText(p.label if len(p.label) == 1 else p.label.upper())
+        self._show_letter(p.label)
         self.confidence.setText(f"confidence {p.confidence:.0%}")
         self.chart.set_top(p.top)
-        if not self.paused:
-            state = self.speller.update(r.timestamp, p.label, p.confidence)
+        state = step.spelling
+        if state is not None:
             self.hold_bar.setValue(int(state.progress * 100))
             self.hold_bar.setFormat(f"holding {state.candidate}" if state.candidate else "hold to commit")
             if state.committed:
-                self._show_text()
-        self._times.append(time.monotonic())
-        span = self._times[-1] - self._times[0]
-        fps = (len(self._times) - 1) / span if span > 0 else 0.0
-        self.status.emit(f"{self._source_text} · {fps:4.1f} fps · {r.latency_ms:.1f} ms per frame")
+                self._show_text(step.text)
+        if not self._ended:
+            self.status.emit(f"{self._source_text} · {step.fps:4.1f} fps · {r.latency_ms:.1f} ms per frame")
 
-    def _show_text(self) -> None:
-        self.text.setPlainText(self.speller.text)
+    def _show_letter(self, label: str) -> None:
+        """A letter big; del, nothing and space smaller, so the word fits the panel."""
+        font = self.letter.font()
+        size = 64 if len(label) == 1 else 30
+        if font.pointSize() != size:
+            font.setPointSize(size)
+            self.letter.setFont(font)
+        self.letter.setText(label if len(label) == 1 else label.upper())
+
+    def _show_text(self, text: str) -> None:
+        self.text.setPlainText(text)
         self.text.moveCursor(self.text.textCursor().MoveOperation.End)
 
     # actions -------------------------------------------------------------------
     def clear_text(self) -> None:
-        self.speller.clear()
-        self._show_text()
+        self.session.clear()
+        self._show_text(self.session.text)
 
     def backspace(self) -> None:
-        self.speller.backspace()
-        self._show_text()
+        self.session.backspace()
+        self._show_text(self.session.text)
 
     def copy_text(self) -> None:
-        QGuiApplication.clipboard().setText(self.speller.text)
+        QGuiApplication.clipboard().setText(self.session.text)
         self.status.emit("Text copied to the clipboard")
 
     def set_paused(self, paused: bool) -> None:
         self.paused = paused
         self.pause_button.setChecked(paused)
         self.pause_button.setText("Resume" if paused else "Pause")
-        self.speller.reset_hold()
+        self.session.set_paused(paused)
         if self.capture:
             self.capture.set_paused(paused)
-        self.view.show_message("Paused. Press Space or Resume to continue." if paused else "")
+        if paused:
+            self.view.show_message(PAUSED)
+        elif self.view.message == PAUSED:
+            self.view.show_message("")
 
     def _on_guide_changed(self, guide: GuideBox) -> None:
-        self.inference.set_region(guide=guide)
+        self.session.set_region(guide=guide)
         settings.write(settings.GUIDE_CX, guide.cx)
         settings.write(settings.GUIDE_CY, guide.cy)
         settings.write(settings.GUIDE_SIZE, guide.size)
 
     def _on_mirror(self, on: bool) -> None:
-        self.inference.set_region(mirror=on)
+        self.session.set_region(mirror=on)
         settings.write(settings.MIRROR, on)
 
     def _on_auto(self, on: bool) -> None:
-        self.inference.set_region(auto=on)
+        self.session.set_region(auto=on)
         settings.write(settings.AUTO, on)
 
     def _on_threshold(self, value: float) -> None:
-        self.speller.threshold = value
+        self.session.set_threshold(value)
         settings.write(settings.THRESHOLD, value)
 
     def _on_hold(self, value: float) -> None:
-        self.speller.hold = value
+        self.session.set_hold(value)
         settings.write(settings.HOLD, value)
 
     def initial_source(self) -> str | int:

@@ -18,6 +18,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("ASL Desktop")
         self.resize(1200, 800)
+        self.setMinimumSize(960, 660)  # below this the training settings overlap
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
         self.live = LiveTab()

@@ -11,6 +11,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTreeWidget,
@@ -111,5 +112,7 @@ class ResultsView(QWidget):
         self.web.load(QUrl.fromLocalFile(str(Path(path).resolve())))
 
     def open_in_browser(self) -> None:
-        if self.current_report:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(self.current_report))
+        if self.current_report and not QDesktopServices.openUrl(QUrl.fromLocalFile(self.current_report)):
+            QMessageBox.information(self, "No browser found",
+                                    "No program to open web pages was found on this computer. "
+                                    f"Open this file in a browser yourself:\n\n{self.current_report}")

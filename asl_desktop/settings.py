@@ -14,8 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from .frames import MAX_CAMERA_INDEX
-from .speller import DEFAULT_HOLD, DEFAULT_THRESHOLD
+from .core.frames import MAX_CAMERA_INDEX
+from .core.speller import DEFAULT_HOLD, DEFAULT_THRESHOLD
 
 log = logging.getLogger(__name__)
 

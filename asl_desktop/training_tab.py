@@ -47,6 +47,14 @@ def _plot(title: str, y_label: str) -> pg.PlotWidget:
     return w
 
 
+TRAIN_COLOUR, VALIDATION_COLOUR = "#2563eb", "#dc2626"
+
+
+def _curve(plot: pg.PlotWidget, colour: str, name: str) -> pg.PlotDataItem:
+    """A line with round markers, both in one colour, so the legend tells the series apart."""
+    return plot.plot(pen=pg.mkPen(colour, width=2), symbol="o", symbolBrush=colour, symbolPen=colour, name=name)
+
+
 class TrainingTab(QWidget):
     use_model = Signal(str)   # path of a checkpoint to load into the live tab
 
@@ -161,11 +169,12 @@ class TrainingTab(QWidget):
         self.batch_plot.setLabel("bottom", "epoch")
         self.batch_curve = self.batch_plot.plot(pen=pg.mkPen("#64748b", width=1), name="train (smoothed)")
         self.loss_plot = _plot("Loss per epoch", "cross-entropy")
-        self.train_loss_curve = self.loss_plot.plot(pen=pg.mkPen("#2563eb", width=2), symbol="o", name="train")
-        self.val_loss_curve = self.loss_plot.plot(pen=pg.mkPen("#dc2626", width=2), symbol="o", name="validation")
-        self.acc_plot = _plot("Accuracy per epoch", "accuracy")
-        self.train_acc_curve = self.acc_plot.plot(pen=pg.mkPen("#2563eb", width=2), symbol="o", name="train")
-        self.val_acc_curve = self.acc_plot.plot(pen=pg.mkPen("#dc2626", width=2), symbol="o", name="validation")
+        self.train_loss_curve = _curve(self.loss_plot, TRAIN_COLOUR, "train")
+        self.val_loss_curve = _curve(self.loss_plot, VALIDATION_COLOUR, "validation")
+        self.acc_plot = _plot("Accuracy per epoch", "accuracy (%)")
+        self.acc_plot.getAxis("left").enableAutoSIPrefix(False)
+        self.train_acc_curve = _curve(self.acc_plot, TRAIN_COLOUR, "train")
+        self.val_acc_curve = _curve(self.acc_plot, VALIDATION_COLOUR, "validation")
         curves = QWidget()
         cl = QVBoxLayout(curves)
         cl.addWidget(self.batch_plot)
@@ -327,8 +336,8 @@ class TrainingTab(QWidget):
         x = [h["epoch"] for h in self._history]
         self.train_loss_curve.setData(x, [h["train_loss"] for h in self._history])
         self.val_loss_curve.setData(x, [h["val_loss"] for h in self._history])
-        self.train_acc_curve.setData(x, [h["train_acc"] for h in self._history])
-        self.val_acc_curve.setData(x, [h["val_acc"] for h in self._history])
+        self.train_acc_curve.setData(x, [100 * h["train_acc"] for h in self._history])
+        self.val_acc_curve.setData(x, [100 * h["val_acc"] for h in self._history])
         self.log.appendPlainText(f"epoch {r['epoch']}: train loss {r['train_loss']:.4f}, acc {r['train_acc']:.3f}"
                                  f" · validation loss {r['val_loss']:.4f}, acc {r['val_acc']:.3f}"
                                  f" · {r['seconds']:.1f} s")

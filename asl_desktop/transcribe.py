@@ -1,4 +1,4 @@
-"""`asl-desktop transcribe`: the live tab's pipeline without a window."""
+"""`asl-desktop transcribe`: the live tab's session without a window."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import sys
 from trainer.checkpoint import CheckpointError
 
 from . import paths
-from .frames import SourceError, open_source
-from .recognizer import Classifier, Recognizer
-from .region import GuideBox
-from .speller import DEFAULT_HOLD, DEFAULT_THRESHOLD, Speller
+from .core.frames import SourceError, open_source
+from .core.recognizer import Classifier
+from .core.region import GuideBox
+from .core.session import LiveSession
+from .core.speller import DEFAULT_HOLD, DEFAULT_THRESHOLD, Speller
 
 
 def _roi(text: str) -> tuple[int, int, int]:
@@ -59,8 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def transcribe(args) -> str:
-    recognizer = Recognizer(Classifier.from_path(args.model), GuideBox(size=1.0), args.mirror, args.auto)
-    speller = Speller(args.threshold, args.hold)
+    session = LiveSession(Speller(args.threshold, args.hold), GuideBox(size=1.0), args.mirror, args.auto,
+                          Classifier.from_path(args.model))
     frames = 0
     with open_source(args.source, folder_fps=args.fps) as source:
         try:
@@ -68,10 +69,8 @@ def transcribe(args) -> str:
                 frames += 1
                 if args.roi:
                     h, w = frame.image.shape[:2]
-                    recognizer.guide = GuideBox.from_pixels(*args.roi, w, h)
-                result = recognizer.process(frame.image, frame.timestamp)
-                p = result.prediction
-                state = speller.update(frame.timestamp, p.label, p.confidence)
+                    session.set_region(guide=GuideBox.from_pixels(*args.roi, w, h))
+                state = session.process(frame.image, frame.timestamp).spelling
                 if state.committed and args.verbose:
                     print(f"{frame.timestamp:7.2f}s  {state.committed:8s} -> {state.text!r}", file=sys.stderr)
         except KeyboardInterrupt:
@@ -81,7 +80,7 @@ def transcribe(args) -> str:
         raise SourceError(f"{args.source}: no readable image or frame" + (f" ({skipped} unreadable files)" if skipped else ""))
     if skipped:
         print(f"warning: skipped {skipped} unreadable image(s) in {args.source}", file=sys.stderr)
-    return speller.text
+    return session.text
 
 
 def main(argv: list[str] | None = None) -> int:

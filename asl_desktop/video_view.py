@@ -7,7 +7,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from .region import GuideBox
+from .core.region import GuideBox
 
 HANDLE = 14  # px of the resize handle in the lower-right corner
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 import threading
 import time
 
+import torch
+
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from trainer.checkpoint import CheckpointError
 
 from .crash import crash_log_path, log_exception, summary
-from .frames import Frame, FrameSource, SourceError, is_camera_spec, open_source
-from .recognizer import Classifier, Recognizer
-from .region import GuideBox
+from .core.frames import Frame, FrameSource, SourceError, is_camera_spec, open_source
+from .core.recognizer import Classifier
+from .core.session import LiveSession
 
 RECONNECT_SECONDS = 2.0
 
@@ -122,28 +124,22 @@ class CaptureWorker(QObject):
 
 
 class InferenceWorker(QObject):
-    """Holds the model; classifies the newest frame whenever poked."""
+    """Runs the live session on the newest frame whenever poked."""
 
-    result = Signal(object)          # recognizer.FrameResult
+    result = Signal(object)          # session.Step
     failed = Signal(str)             # a frame could not be classified; the next one is tried
     model_loaded = Signal(str, str)  # path, architecture
     model_failed = Signal(str, str)  # path, message; the previous model stays
 
-    def __init__(self, slot: FrameSlot, guide: GuideBox, mirror: bool, auto: bool):
+    def __init__(self, slot: FrameSlot, session: LiveSession):
         super().__init__()
-        self.slot = slot
+        # One thread for batch-1 inference: the GUI and capture keep the other cores, and two
+        # spinning OpenMP pools on a busy 2-core machine made each frame 100x slower.
+        # (Process-wide, and safe: training runs in a process of its own.)
+        torch.set_num_threads(1)
+        self.slot, self.session = slot, session
         self._seen = 0
-        self._settings = threading.Lock()
-        self._guide, self._mirror, self._auto = guide, mirror, auto
-        self.recognizer: Recognizer | None = None
         self._last_error: str | None = None
-
-    def set_region(self, guide: GuideBox | None = None, mirror: bool | None = None, auto: bool | None = None) -> None:
-        """Thread-safe: called from the GUI thread; applied to the next frame."""
-        with self._settings:
-            self._guide = guide or self._guide
-            self._mirror = self._mirror if mirror is None else mirror
-            self._auto = self._auto if auto is None else auto
 
     @Slot(str)
     def load_model(self, path: str) -> None:
@@ -155,18 +151,16 @@ class InferenceWorker(QObject):
         except Exception as exc:
             self.model_failed.emit(path, f"{path}: cannot use this model ({log_exception(exc, 'model loading')})")
             return
-        self.recognizer = Recognizer(classifier)
+        self.session.use(classifier)
         self.model_loaded.emit(path, classifier.loaded.arch)
 
     @Slot()
     def process_newest(self) -> None:
         frame, self._seen = self.slot.take_newer(self._seen)
-        if frame is None or self.recognizer is None:
+        if frame is None or not self.session.ready:
             return
-        with self._settings:
-            self.recognizer.guide, self.recognizer.mirror, self.recognizer.auto = self._guide, self._mirror, self._auto
         try:
-            result = self.recognizer.process(frame.image, frame.timestamp)
+            step = self.session.process(frame.image, frame.timestamp)
         except Exception as exc:
             text = summary(exc)
             if text != self._last_error:  # log each new error once, not thirty times a second
@@ -174,7 +168,7 @@ class InferenceWorker(QObject):
                 self.failed.emit(f"Cannot classify this video: {text}. Details: {crash_log_path()}")
             return
         self._last_error = None
-        self.result.emit(result)
+        self.result.emit(step)
 
 
 def start_in_thread(worker: QObject, name: str, on_start=None) -> QThread:

@@ -34,11 +34,11 @@ def make_video(path: Path, seconds: float, fps: int = 30) -> Path:
 
 def per_frame(video: Path, frames: int = 300) -> None:
     from asl_desktop import paths
-    from asl_desktop.recognizer import Classifier, Recognizer
+    from asl_desktop.core.recognizer import Classifier, Recognizer
     torch.set_num_threads(1)
     recognizer = Recognizer(Classifier.from_path(paths.default_model()), mirror=True)
     cap = cv2.VideoCapture(str(video))
-    images = [cap.read()[1] for _ in range(frames)]
+    images = [image for ok, image in (cap.read() for _ in range(frames)) if ok]
     for auto in (False, True):
         recognizer.auto = auto
         times = [recognizer.process(img).latency_ms for img in images]

@@ -5,7 +5,7 @@ from conftest import hello_labels, sign_frames, write_video
 from PySide6.QtCore import QElapsedTimer, QTimer
 
 from asl_desktop import workers
-from asl_desktop.frames import Frame, FrameSource
+from asl_desktop.core.frames import Frame, FrameSource
 from asl_desktop.main_window import MainWindow
 from asl_desktop.settings import app_settings
 
@@ -39,11 +39,11 @@ def test_live_tab_spells_hello_from_a_fake_camera_without_freezing(qtbot, tiny_m
     ticker.start(10)
     results = []
     live.inference.result.connect(results.append)
-    qtbot.waitUntil(lambda: live.speller.text == "HELLO", timeout=20000)
+    qtbot.waitUntil(lambda: live.session.text == "HELLO", timeout=20000)
     ticker.stop()
     assert live.text.toPlainText() == "HELLO"
     assert len(results) > 30
-    r = results[-1]
+    r = results[-1].result
     assert r.pixels.shape == (28, 28, 3) and len(r.prediction.top) == 5
     assert live.chart.bars.opts["width"][0] == pytest.approx(r.prediction.top[0][1], abs=0.2)
     assert "hello.avi" in window.statusBar().currentMessage() or "fps" in window.statusBar().currentMessage()
@@ -60,7 +60,7 @@ def test_copy_backspace_clear_and_pause(qtbot, tiny_model, tmp_path):
     window = make_window(qtbot, str(video), tiny_model)
     live = window.live
     live.hold.setValue(0.3)
-    qtbot.waitUntil(lambda: live.speller.text == "H", timeout=10000)
+    qtbot.waitUntil(lambda: live.session.text == "H", timeout=10000)
     live.copy_button.click()
     from PySide6.QtGui import QGuiApplication
     assert QGuiApplication.clipboard().text() == "H"
@@ -125,11 +125,11 @@ def test_a_bad_model_file_keeps_the_current_model(qtbot, tiny_model, tmp_path, n
     assert "tiny.pt" in window.model_label.text()
     with qtbot.waitSignal(window.live.inference.result, timeout=5000) as blocker:
         pass
-    assert blocker.args[0].prediction.label == "L"
+    assert blocker.args[0].result.prediction.label == "L"
 
 
 def test_guide_box_and_options_persist(qtbot, tiny_model, tmp_path):
-    from asl_desktop.region import GuideBox
+    from asl_desktop.core.region import GuideBox
     window = make_window(qtbot, str(write_video(tmp_path / "v.avi", sign_frames(["L"] * 20))), tiny_model)
     window.live.view.guide_changed.emit(GuideBox(0.3, 0.4, 0.5))
     window.live.threshold.setValue(0.8)
@@ -139,7 +139,7 @@ def test_guide_box_and_options_persist(qtbot, tiny_model, tmp_path):
     assert float(s.value("live/threshold")) == pytest.approx(0.8)
     window2 = make_window(qtbot, str(tmp_path / "v.avi"), tiny_model)
     assert window2.live.view.guide.size == pytest.approx(0.5)
-    assert window2.live.speller.threshold == pytest.approx(0.8)
+    assert window2.live.session.speller.threshold == pytest.approx(0.8)
 
 
 def test_a_saved_model_that_broke_falls_back_to_the_shipped_one(qtbot, tmp_path, no_popups):
@@ -176,8 +176,8 @@ def test_garbage_in_the_settings_file_starts_with_defaults(qtbot, tiny_model, tm
     qtbot.addWidget(window)
     window.show()
     live = window.live
-    assert live.speller.threshold == pytest.approx(0.99) and live.threshold.value() == pytest.approx(0.99)
-    assert live.speller.hold == pytest.approx(3.0) and live.hold.value() == pytest.approx(3.0)
+    assert live.session.speller.threshold == pytest.approx(0.99) and live.threshold.value() == pytest.approx(0.99)
+    assert live.session.speller.hold == pytest.approx(3.0) and live.hold.value() == pytest.approx(3.0)
     assert (live.view.guide.cx, live.view.guide.cy, live.view.guide.size) == (0.5, 0.0, 0.6)  # nan, inf: defaults; -7: clamped
     assert live.mirror_box.isChecked() and live.initial_source() == 0
     assert window.training.arch.currentData() == "deepcnn"
@@ -207,3 +207,22 @@ def test_a_saved_model_with_nan_weights_falls_back_to_the_shipped_one(qtbot, tmp
     qtbot.waitUntil(lambda: "aslnet.pt" in window.model_label.text(), timeout=5000)
     assert len(no_popups) == 1 and "NaN" in no_popups[0] and "shipped model is used" in no_popups[0]
     assert app_settings().value("live/model") != str(bad)
+
+
+def test_the_window_and_transcribe_spell_the_same_text_from_the_same_video(qtbot, tiny_model, tmp_path, capsys):
+    from asl_desktop.core.region import GuideBox
+    from asl_desktop.transcribe import main as transcribe_main
+    labels = hello_labels() + ["E"] * 16 + ["nothing"] * 8 + ["L"] * 16 + ["nothing"] * 8
+    video = write_video(tmp_path / "same.avi", sign_frames(labels))
+    assert transcribe_main([str(video), "--model", str(tiny_model), "--hold", "0.4"]) == 0
+    headless = capsys.readouterr().out.strip()
+    app_settings().setValue("live/mirror", False)
+    window = MainWindow(source=None, model=str(tiny_model), with_training=False)
+    qtbot.addWidget(window)
+    window.live.hold.setValue(0.4)
+    window.live.view.guide_changed.emit(GuideBox(size=1.0))  # transcribe's region: the whole frame
+    qtbot.waitUntil(lambda: window.model_ready, timeout=5000)
+    window.live.open_source(str(video))
+    qtbot.waitUntil(lambda: "End of" in window.live.view.message, timeout=30000)
+    qtbot.wait(300)
+    assert headless == "HELLOEL" and window.live.session.text == headless

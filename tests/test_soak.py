@@ -44,4 +44,4 @@ def test_window_plays_3000_frames_alive_with_flat_memory(qtbot, tiny_model, tmp_
     (none0, rss0), (none1, rss1) = marks[400], marks[frames - 300]
     assert abs(none1 - none0) < 1000, f"None's refcount moved by {none1 - none0}"
     assert rss1 - rss0 < 40, f"RSS grew from {rss0:.0f} MB to {rss1:.0f} MB"
-    assert window.live.speller.text.startswith("HELLO")
+    assert window.live.session.text.startswith("HELLO")

@@ -2,7 +2,7 @@ import cv2
 import pytest
 from conftest import hello_labels, sign_frames, write_video
 
-from asl_desktop.frames import (
+from asl_desktop.core.frames import (
     CameraSource,
     ImageFolderSource,
     SourceError,

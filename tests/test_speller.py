@@ -1,4 +1,4 @@
-from asl_desktop.speller import Speller
+from asl_desktop.core.speller import Speller
 
 
 def feed(speller: Speller, signs, fps: float = 10.0, t0: float = 0.0):

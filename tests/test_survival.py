@@ -11,7 +11,7 @@ from conftest import sign_frames, write_video
 from test_live_gui import make_window, no_popups  # noqa: F401  (fixture)
 
 from asl_desktop import crash, workers
-from asl_desktop.frames import Frame, FrameSource
+from asl_desktop.core.frames import Frame, FrameSource
 
 
 def test_qt_calls_do_not_leak_references_to_none(qtbot):
@@ -30,7 +30,7 @@ def test_an_exception_in_inference_is_shown_and_recognition_resumes(qtbot, tiny_
     window = make_window(qtbot, str(write_video(tmp_path / "v.avi", sign_frames(["L"] * 400))), tiny_model)
     live = window.live
     qtbot.waitSignal(live.inference.result, timeout=5000).wait()
-    real = live.inference.recognizer.process
+    real = live.inference.session.recognizer.process
     broken = [True]
 
     def flaky(image, timestamp):
@@ -38,14 +38,14 @@ def test_an_exception_in_inference_is_shown_and_recognition_resumes(qtbot, tiny_
             raise RuntimeError("simulated failure in the model")
         return real(image, timestamp)
 
-    live.inference.recognizer.process = flaky
+    live.inference.session.recognizer.process = flaky
     qtbot.waitUntil(lambda: "Cannot classify" in live.view.message, timeout=5000)
     assert "simulated failure" in live.view.message and str(crash.crash_log_path()) in live.view.message
     assert "simulated failure in the model" in crash.crash_log_path().read_text()
     broken[0] = False
     with qtbot.waitSignal(live.inference.result, timeout=5000) as got:
         pass
-    assert got.args[0].prediction.label == "L" and window.isVisible()
+    assert got.args[0].result.prediction.label == "L" and window.isVisible()
 
 
 class ExplodingSource(FrameSource):

@@ -65,6 +65,8 @@ def run_in_child(events, cancel, data_path: str, out_dir: str, config: dict,
     log = _open_log(crash_log) if crash_log else None
     if log:
         faulthandler.enable(log, all_threads=True)
+    if hasattr(os, "nice"):
+        os.nice(10)  # the window's live view keeps priority over a training run
     torch.set_num_threads(os.cpu_count() or 1)
     callback = _QueueCallback(events, cancel)
     try:

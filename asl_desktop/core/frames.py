@@ -16,6 +16,9 @@ import numpy as np
 
 from trainer.data import IMAGE_SUFFIXES, decode_image
 
+# the view already says "No camera found"; OpenCV would also warn on the terminal at every retry
+cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
+
 
 class SourceError(RuntimeError):
     """A source that cannot be opened or read, with a message for the user."""
