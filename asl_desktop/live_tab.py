@@ -30,7 +30,8 @@ from .core.region import GuideBox
 from .core.session import LiveSession, Step
 from .core.speller import Speller
 from .video_view import VideoView
-from .workers import CaptureWorker, FrameSlot, InferenceWorker, start_in_thread
+from .threads import WorkerThread
+from .workers import CaptureWorker, FrameSlot, InferenceWorker
 
 
 PAUSED = "Paused. Press Space or Resume to continue."
@@ -82,7 +83,7 @@ class LiveTab(QWidget):
         self._build_ui(guide, mirror, auto)
 
         self.inference = InferenceWorker(self.slot, self.session)
-        self.inference_thread = start_in_thread(self.inference, "inference")
+        self.inference_thread = WorkerThread(self.inference, "inference")
         self.model_requested.connect(self.inference.load_model)
         self.inference.result.connect(self.on_result)
         self.inference.model_loaded.connect(self.model_changed)
@@ -224,24 +225,20 @@ class LiveTab(QWidget):
         self.capture.problem.connect(self.status)
         self.capture.ended.connect(self._on_ended)
         self.capture.set_paused(self.paused)
-        self.capture_thread = start_in_thread(self.capture, "capture", self.capture.run)
+        self.capture_thread = WorkerThread(self.capture, "capture", self.capture.run)
         if camera:
             settings.write(settings.CAMERA, int(spec))
 
     def stop_capture(self) -> None:
         if self.capture is not None:
             self.capture.stop()
-            self.capture_thread.quit()
-            self.capture_thread.wait()
-            self.capture.deleteLater()
-            self.capture_thread.deleteLater()
+            self.capture_thread.stop()
             self.capture = self.capture_thread = None
 
     def shutdown(self) -> None:
         """Stop every thread; called when the window closes."""
         self.stop_capture()
-        self.inference_thread.quit()
-        self.inference_thread.wait()
+        self.inference_thread.stop()
         QThreadPool.globalInstance().waitForDone(3000)
 
     @Slot(str, int, int)

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QThread, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,7 +34,7 @@ from . import paths
 from .results_view import ResultsView
 from . import settings
 from .training_worker import DatasetScanWorker, TrainingWorker
-from .workers import start_in_thread
+from .threads import WorkerThread
 
 
 def _plot(title: str, y_label: str) -> pg.PlotWidget:
@@ -63,9 +63,9 @@ class TrainingTab(QWidget):
         self.current_model = str(paths.default_model())
         self.current_arch: str | None = None
         self.worker: TrainingWorker | None = None
-        self.thread: QThread | None = None
-        self.scan_thread: QThread | None = None
-        self.dataset_ok = False
+        self.training_thread: WorkerThread | None = None
+        self.scan_thread: WorkerThread | None = None
+        self.scanned_path: str | None = None  # the folder whose images were read: what Start trains
         self.last_checkpoint: str | None = None
         self._build_ui()
         folder = settings.read(settings.DATASET)
@@ -219,10 +219,16 @@ class TrainingTab(QWidget):
             self.scan_dataset()
 
     def scan_dataset(self) -> None:
+        """Read the folder in the text field; a scan still running for another folder is
+        cancelled, and this one starts when it has stopped."""
         path = self.dataset_edit.text().strip()
-        if not path or self.scan_thread is not None:
+        if self.scan_thread is not None:
+            if path != self._scan.path:
+                self._scan.cancel()  # _end_scan starts the new one
             return
-        self.dataset_ok = False
+        if not path:
+            return
+        self.scanned_path = None
         self.start_button.setEnabled(False)
         self.dataset_info.setStyleSheet("")
         self.dataset_info.setText("Reading images...")
@@ -230,22 +236,27 @@ class TrainingTab(QWidget):
         self._scan.progress.connect(self._on_scan_progress)  # a method: runs on the GUI thread
         self._scan.scanned.connect(self._on_scanned)
         self._scan.failed.connect(self._on_scan_failed)
-        self._scan.scanned.connect(self._end_scan)
-        self._scan.failed.connect(self._end_scan)
-        self.scan_thread = start_in_thread(self._scan, "dataset-scan", self._scan.run)
+        self._scan.finished.connect(self._end_scan)
+        self.scan_thread = WorkerThread(self._scan, "dataset-scan", self._scan.run)
 
     @Slot(int, int)
     def _on_scan_progress(self, done: int, total: int) -> None:
         self.dataset_info.setText(f"Reading images... {done}/{total}")
 
-    def _end_scan(self, *_):
-        self.scan_thread.quit()
-        self.scan_thread.wait()
+    @Slot()
+    def _end_scan(self) -> None:
+        if self.scan_thread is None:  # already stopped by shutdown()
+            return
+        self.scan_thread.stop()
         self.scan_thread = None
+        if self.dataset_edit.text().strip() != self._scan.path:
+            self.scan_dataset()  # the user chose another folder meanwhile
 
     @Slot(dict)
     def _on_scanned(self, summary: dict) -> None:
-        settings.write(settings.DATASET, self.dataset_edit.text().strip())
+        if self._scan.path != self.dataset_edit.text().strip():
+            return  # a folder the user has since replaced
+        settings.write(settings.DATASET, self._scan.path)
         counts = summary["per_class"]
         self.counts_bars.setOpts(height=[counts[c] for c in CLASSES])
         missing = summary["missing_classes"]
@@ -255,11 +266,13 @@ class TrainingTab(QWidget):
         if missing:
             text += f". Missing classes: {', '.join(missing)}"
         self.dataset_info.setText(text + ".")
-        self.dataset_ok = True
+        self.scanned_path = self._scan.path
         self.start_button.setEnabled(self.worker is None)
 
     @Slot(str)
     def _on_scan_failed(self, message: str) -> None:
+        if self._scan.path != self.dataset_edit.text().strip():
+            return
         self.counts_bars.setOpts(height=[0] * len(CLASSES))
         self.dataset_info.setStyleSheet("color: #b91c1c")
         self.dataset_info.setText(message)
@@ -272,7 +285,7 @@ class TrainingTab(QWidget):
                                     train_share=round(0.8 - self.val_share.value(), 4), test_share=0.2)
 
     def start(self) -> None:
-        if self.worker is not None or not self.dataset_ok:
+        if self.worker is not None or self.scanned_path is None:
             return
         cfg = self.config()
         settings.write(settings.ARCH, cfg.arch)
@@ -283,8 +296,8 @@ class TrainingTab(QWidget):
         self._batch_x: list[float] = []
         self._history: list[dict] = []
         self.use_button.setEnabled(False)
-        self.log.appendPlainText(f"Training {cfg.arch} for {cfg.epochs} epochs on {self.dataset_edit.text()}")
-        self.worker = TrainingWorker(self.dataset_edit.text().strip(), cfg,
+        self.log.appendPlainText(f"Training {cfg.arch} for {cfg.epochs} epochs on {self.scanned_path}")
+        self.worker = TrainingWorker(self.scanned_path, cfg,
                                      self.current_model if self.finetune.isChecked() else None)
         self.worker.loading.connect(self._on_loading)  # a method: runs on the GUI thread
         self.worker.started.connect(self._on_started)
@@ -298,7 +311,7 @@ class TrainingTab(QWidget):
         self.settings_box.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.right.setCurrentIndex(0)
-        self.thread = start_in_thread(self.worker, "training", self.worker.run)
+        self.training_thread = WorkerThread(self.worker, "training", self.worker.run)
 
     def cancel(self) -> None:
         if self.worker is not None:
@@ -369,14 +382,13 @@ class TrainingTab(QWidget):
 
     @Slot()
     def _on_done(self) -> None:
-        self.thread.quit()
-        self.thread.wait()
-        self.worker.deleteLater()
-        self.thread.deleteLater()
-        self.worker = self.thread = None
+        if self.worker is None:  # already stopped by shutdown()
+            return
+        self.training_thread.stop()
+        self.worker = self.training_thread = None
         self.cancel_button.setEnabled(False)
         self.settings_box.setEnabled(True)
-        self.start_button.setEnabled(self.dataset_ok)
+        self.start_button.setEnabled(self.scanned_path is not None)
 
     # window closing ------------------------------------------------------------
     def is_training(self) -> bool:
@@ -392,8 +404,9 @@ class TrainingTab(QWidget):
     def shutdown(self) -> None:
         if self.worker is not None:
             self.worker.cancel()
-            self.thread.quit()
-            self.thread.wait()
+            self.training_thread.stop()
+            self.worker = self.training_thread = None
         if self.scan_thread is not None:
-            self.scan_thread.quit()
-            self.scan_thread.wait()
+            self._scan.cancel()
+            self.scan_thread.stop()
+            self.scan_thread = None

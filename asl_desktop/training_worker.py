@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import queue
 import signal
+import threading
 import time
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -18,7 +19,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from trainer.child_run import run_in_child
 from trainer.data import load_dataset
 from trainer.runs import new_run_dir
-from trainer.train import TrainConfig
+from trainer.train import TrainConfig, TrainingCancelled
 
 from .crash import crash_log_path, log_exception
 
@@ -120,16 +121,31 @@ class DatasetScanWorker(QObject):
     progress = Signal(int, int)
     scanned = Signal(dict)
     failed = Signal(str)
+    finished = Signal()   # always last, also after cancel
 
     def __init__(self, path: str):
         super().__init__()
         self.path = path
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        """Thread-safe: stop at the next 256 images; nothing is emitted."""
+        self._cancel.set()
+
+    def _progress(self, done: int, total: int) -> None:
+        if self._cancel.is_set():
+            raise TrainingCancelled
+        self.progress.emit(done, total)
 
     @Slot()
     def run(self) -> None:
         try:
-            self.scanned.emit(load_dataset(self.path, progress=self.progress.emit).summary())
+            self.scanned.emit(load_dataset(self.path, progress=self._progress).summary())
+        except TrainingCancelled:
+            pass
         except (ValueError, OSError) as exc:  # DatasetError is a ValueError
             self.failed.emit(str(exc))
         except Exception as exc:  # anything else must still end the scan, with a message
             self.failed.emit(f"Cannot read {self.path}: {log_exception(exc, 'dataset scan')}")
+        finally:
+            self.finished.emit()

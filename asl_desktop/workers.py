@@ -12,7 +12,7 @@ import time
 
 import torch
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from trainer.checkpoint import CheckpointError
 
@@ -169,14 +169,3 @@ class InferenceWorker(QObject):
             return
         self._last_error = None
         self.result.emit(step)
-
-
-def start_in_thread(worker: QObject, name: str, on_start=None) -> QThread:
-    """Move `worker` to a new QThread and start it; `on_start` (a worker slot) runs first."""
-    thread = QThread()
-    thread.setObjectName(name)
-    worker.moveToThread(thread)
-    if on_start is not None:
-        thread.started.connect(on_start)
-    thread.start()
-    return thread

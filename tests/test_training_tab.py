@@ -115,7 +115,7 @@ def test_closing_during_training_asks_first(qtbot, window, tmp_path, monkeypatch
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
     window.close()
     assert window.isVisible() and tab.is_training(), "'No' keeps the window and the run"
-    thread = tab.thread
+    thread = tab.training_thread.thread
     window.close()
     assert not window.isVisible() and thread.isFinished() and not answers
     assert not runs_dir().exists() or not any(runs_dir().glob("*/model.pt"))
@@ -190,3 +190,31 @@ def test_an_unexpected_error_while_reading_a_dataset_ends_the_scan_with_a_messag
     monkeypatch.setattr(training_worker, "load_dataset", real)
     choose(qtbot, tab, write_dataset(tmp_path / "data", TINY_CLASSES, per_class=4))
     assert "20 images in 5 classes" in tab.dataset_info.text() and tab.start_button.isEnabled()
+
+
+def test_choosing_another_folder_while_one_is_read_shows_and_trains_the_new_one(qtbot, window, tmp_path,
+                                                                                 monkeypatch):
+    import time
+
+    from asl_desktop import training_worker
+    tab = window.training
+    slow_dir = write_dataset(tmp_path / "slow", TINY_CLASSES, per_class=3)
+    new_dir = write_dataset(tmp_path / "new", TINY_CLASSES, per_class=6)
+    real = training_worker.load_dataset
+
+    def slow(path, progress=None):
+        if path == str(slow_dir):
+            for i in range(200):  # a big folder: progress reports give Cancel its chance
+                time.sleep(0.05)
+                progress(i, 200)
+        return real(path, progress=progress)
+
+    monkeypatch.setattr(training_worker, "load_dataset", slow)
+    tab.dataset_edit.setText(str(slow_dir))
+    tab.scan_dataset()
+    qtbot.waitUntil(lambda: "Reading images..." in tab.dataset_info.text(), timeout=5000)
+    tab.dataset_edit.setText(str(new_dir))
+    tab.scan_dataset()
+    qtbot.waitUntil(lambda: tab.scan_thread is None and tab.scanned_path is not None, timeout=8000)
+    assert tab.scanned_path == str(new_dir) and "30 images in 5 classes" in tab.dataset_info.text()
+    assert tab.counts_bars.opts["height"][7] == 6
