@@ -1,8 +1,8 @@
 """Training and loader speed on the shared ASL photos (skips when they are absent).
 
 Run: .venv/bin/python bench/bench_training.py [--batches 120]
-Prints images/s and estimated seconds per epoch for each recipe, with and without
-augmentation, and the cached loader's throughput against the reference's per-item
+Prints images/s of the production training loop (`trainer.train.train`) and estimated
+seconds per epoch for each recipe, with and without augmentation, and the cached loader's throughput against the reference's per-item
 Dataset (open + resize one file per __getitem__, batch 32, num_workers 0) as a ratio.
 """
 
@@ -17,11 +17,9 @@ import cv2
 import torch
 from torch.utils.data import DataLoader, Dataset
 
-from trainer.augment import augment_batch
-from trainer.data import load_dataset, split_indices
-from trainer.models import build_model
-from trainer.preprocess import normalize, standardize, to_unit
-from trainer.train import RECIPES
+from trainer.data import load_dataset
+from trainer.preprocess import normalize
+from trainer.train import TrainConfig, TrainingCallback, TrainingCancelled, train
 
 ARCHIVE = Path(__file__).resolve().parents[1].parent / "shared/data/asl-alphabet/asl-alphabet-train.tar.gz"
 
@@ -62,31 +60,36 @@ def bench_loader(data, n_files: int) -> None:
           f"ratio {cached / per_item:.0f}x")
 
 
+class BatchClock(TrainingCallback):
+    """Times the production loop's batches after a warm-up, then stops the run."""
+
+    def __init__(self, warm: int, batches: int):
+        self.warm, self.total, self.seen = warm, warm + batches, 0
+        self.started = self.ended = 0.0
+
+    def on_batch(self, epoch, batch, loss, accuracy):
+        self.seen += 1
+        if self.seen == self.warm:
+            self.started = time.perf_counter()
+        if self.seen == self.total:
+            self.ended = time.perf_counter()
+
+    def should_stop(self):
+        return self.seen >= self.total
+
+
 def bench_training(data, arch: str, augment: bool, batches: int) -> float:
-    recipe = RECIPES[arch]
-    bs = recipe["batch_size"]
-    train_idx, _, _ = split_indices(len(data))
-    x_all = torch.from_numpy(data.images[train_idx])
-    y_all = torch.from_numpy(data.labels[train_idx])
-    model = build_model(arch)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    gen = torch.Generator().manual_seed(0)
-    model.train()
-    for warm in (True, False):
-        t = time.perf_counter()
-        n = 5 if warm else batches
-        for b in range(n):
-            idx = torch.randint(0, len(x_all), (bs,), generator=gen)
-            x = to_unit(x_all[idx])
-            if augment:
-                x = augment_batch(x, gen)
-            loss = torch.nn.functional.cross_entropy(model(standardize(x, (0.5,) * 3, (0.25,) * 3)), y_all[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-    rate = batches * bs / (time.perf_counter() - t)
-    print(f"train {arch:8s} batch {bs:4d} augment={'on ' if augment else 'off'}: {rate:7,.0f} img/s, "
-          f"{len(train_idx) / rate:6.1f} s per epoch of {len(train_idx)} images")
+    """Images per second of `trainer.train.train` itself (the loop the app and CLI run)."""
+    cfg = TrainConfig.for_arch(arch, augment=augment, device="cpu")
+    clock = BatchClock(5, batches)
+    try:
+        train(data, cfg, clock)
+    except TrainingCancelled:
+        pass
+    rate = batches * cfg.batch_size / (clock.ended - clock.started)
+    n_train = round(len(data) * cfg.train_share)
+    print(f"train {arch:8s} batch {cfg.batch_size:4d} augment={'on ' if augment else 'off'}: {rate:7,.0f} img/s, "
+          f"{n_train / rate:6.1f} s per epoch of {n_train} images")
     return rate
 
 
