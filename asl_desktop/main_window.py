@@ -121,7 +121,8 @@ class MainWindow(QMainWindow):
     @Slot(str, str)
     def _on_model_changed(self, path: str, arch: str) -> None:
         self.model_path, self.model_ready = path, True
-        name = f"{Path(path).name} ({arch})"
+        # runs all save "model.pt": name them by their run folder (date and architecture)
+        name = f"{Path(path).parent.name if Path(path).name == 'model.pt' else Path(path).name} ({arch})"
         settings.write(settings.MODEL, self.model_path)
         if self.training is not None:
             self.training.set_current_model(self.model_path, arch)

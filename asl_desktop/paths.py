@@ -9,7 +9,7 @@ def resources() -> Path:
 
 
 def default_model() -> Path:
-    return resources() / "models" / "aslnet.pt"
+    return resources() / "models" / "deepcnn.pt"
 
 
 def default_model_report() -> Path:

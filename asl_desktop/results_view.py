@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -20,40 +19,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from trainer.runs import runs_dir
+from trainer.runs import RunInfo, list_runs, read_run, runs_dir
 
 from . import paths
 
 
-def list_runs() -> list[dict]:
-    """Runs in the user's runs folder (newest first), then the shipped model's report."""
-    runs = []
-    folder = runs_dir()
-    for metrics_file in sorted(folder.glob("*/metrics.json"), reverse=True) if folder.is_dir() else []:
-        try:
-            m = json.loads(metrics_file.read_text())
-        except (OSError, ValueError):
-            continue
-        acc = (m.get("test") or {}).get("accuracy")
-        runs.append({"name": metrics_file.parent.name, "created": m.get("created", ""),
-                     "accuracy": acc, "report": str(metrics_file.parent / "report.html")})
-    shipped = paths.default_model_report()
-    if shipped.is_file():
-        try:
-            acc = json.loads(shipped.with_name("metrics.json").read_text())["test"]["accuracy"]
-        except (OSError, ValueError, KeyError):
-            acc = None
-        runs.append({"name": "Shipped model", "created": "", "accuracy": acc, "report": str(shipped)})
-    return runs
+def shipped_run() -> RunInfo | None:
+    return read_run(paths.default_model_report().with_name("metrics.json"), paths.default_model())
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value:.1%}"
 
 
 class ResultsView(QWidget):
     report_loaded = Signal(str, bool)  # report path, whether it rendered
+    run_selected = Signal(object)      # the RunInfo picked in the list
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.runs = QTreeWidget()
-        self.runs.setHeaderLabels(["Run", "Date", "Test accuracy"])
+        self.runs.setHeaderLabels(["Run", "Date", "Test accuracy", "Unseen people"])
         self.runs.setRootIsDecorated(False)
         self.runs.currentItemChanged.connect(self._on_pick)
         self.web = QWebEngineView()
@@ -88,23 +74,32 @@ class ResultsView(QWidget):
         self.refresh()
 
     def refresh(self, select: str | None = None) -> None:
+        """List the runs (newest first, then the shipped model); select the one whose report is `select`."""
         self.runs.clear()
         chosen = None
-        for run in list_runs():
-            acc = "" if run["accuracy"] is None else f"{run['accuracy']:.1%}"
-            item = QTreeWidgetItem([run["name"], run["created"].replace("T", " "), acc])
-            item.setData(0, Qt.ItemDataRole.UserRole, run["report"])
+        shipped = shipped_run()
+        for run in list_runs() + ([shipped] if shipped else []):
+            name = "Shipped model" if run is shipped else run.folder.name
+            item = QTreeWidgetItem([name, run.created.replace("T", " "), _percent(run.test_accuracy),
+                                    _percent(run.unseen_accuracy)])
+            item.setData(0, Qt.ItemDataRole.UserRole, run)
             self.runs.addTopLevelItem(item)
-            if chosen is None and select in (None, run["report"]):
+            if chosen is None and select in (None, str(run.report)):
                 chosen = item
-        for col in range(3):
+        for col in range(4):
             self.runs.resizeColumnToContents(col)
         if chosen is not None:
             self.runs.setCurrentItem(chosen)
 
+    def selected_run(self) -> RunInfo | None:
+        item = self.runs.currentItem()
+        return None if item is None else item.data(0, Qt.ItemDataRole.UserRole)
+
     def _on_pick(self, item, _previous=None) -> None:
         if item is not None:
-            self.show_report(item.data(0, Qt.ItemDataRole.UserRole))
+            run = item.data(0, Qt.ItemDataRole.UserRole)
+            self.show_report(str(run.report))
+            self.run_selected.emit(run)
 
     def show_report(self, path: str) -> None:
         """Load a report from its file (setHtml cannot hold plotly's 4 MB page)."""

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from trainer.labels import CLASSES
+from trainer.runs import RunInfo, read_run
 from trainer.train import RECIPES, TrainConfig
 
 from . import paths
@@ -66,7 +67,6 @@ class TrainingTab(QWidget):
         self.training_thread: WorkerThread | None = None
         self.scan_thread: WorkerThread | None = None
         self.scanned_path: str | None = None  # the folder whose images were read: what Start trains
-        self.last_checkpoint: str | None = None
         self._build_ui()
         folder = settings.read(settings.DATASET)
         if folder:
@@ -143,8 +143,8 @@ class TrainingTab(QWidget):
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
         self.use_button = QPushButton("Use this model")
-        self.use_button.setEnabled(False)
-        self.use_button.clicked.connect(lambda: self.use_model.emit(self.last_checkpoint))
+        self.use_button.setToolTip("Load the run selected in Results into the live tab")
+        self.use_button.clicked.connect(self.use_selected_run)
         buttons = QHBoxLayout()
         for b in (self.start_button, self.cancel_button, self.use_button):
             buttons.addWidget(b)
@@ -182,6 +182,7 @@ class TrainingTab(QWidget):
         cl.addWidget(self.acc_plot)
 
         self.results = ResultsView()
+        self.results.run_selected.connect(self._on_run_selected)
         self.right = QTabWidget()
         self.right.addTab(curves, "Progress")
         self.right.addTab(self.results, "Results")
@@ -189,6 +190,26 @@ class TrainingTab(QWidget):
         layout = QHBoxLayout(self)
         layout.addWidget(left_widget)
         layout.addWidget(self.right, 1)
+
+    @Slot(object)
+    def _on_run_selected(self, run: RunInfo) -> None:
+        self.use_button.setEnabled(run.model.is_file())
+
+    def use_selected_run(self) -> None:
+        """Load the selected run's model, asking first when it did worse on unseen people."""
+        run = self.results.selected_run()
+        if run is None:
+            return
+        current = read_run(Path(self.current_model).parent / "metrics.json", Path(self.current_model))
+        if (current is not None and current.unseen_accuracy is not None and run.unseen_accuracy is not None
+                and run.unseen_accuracy < current.unseen_accuracy):
+            answer = QMessageBox.question(
+                self, "A weaker model on new people",
+                f"This model recognised {run.unseen_accuracy:.1%} of the photos of people it never saw; "
+                f"the model in use now recognised {current.unseen_accuracy:.1%}. Use it anyway?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.use_model.emit(str(run.model))
 
     def _apply_recipe(self) -> None:
         r = RECIPES[self.arch.currentData()]
@@ -357,12 +378,10 @@ class TrainingTab(QWidget):
 
     @Slot(dict)
     def _on_succeeded(self, out: dict) -> None:
-        self.last_checkpoint = out["checkpoint"]
         test = out["metrics"]["test"]
         self.progress.setValue(self.progress.maximum())
         self.progress_label.setText(f"Done: test accuracy {test['accuracy']:.1%} on {test['images']} images")
         self.log.appendPlainText(f"Saved {out['checkpoint']}\nReport {out['report']}")
-        self.use_button.setEnabled(True)
         self.results.refresh(select=out["report"])
         self.right.setCurrentIndex(1)
 

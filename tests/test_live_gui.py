@@ -148,7 +148,7 @@ def test_a_saved_model_that_broke_falls_back_to_the_shipped_one(qtbot, tmp_path,
     app_settings().setValue("live/model", str(bad))
     window = MainWindow(source=str(write_video(tmp_path / "v.avi", sign_frames(["L"] * 20))))
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: "aslnet.pt" in window.model_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "deepcnn.pt" in window.model_label.text(), timeout=5000)
     assert len(no_popups) == 1 and "mine.pt" in no_popups[0] and "shipped model is used" in no_popups[0]
 
 
@@ -204,7 +204,7 @@ def test_a_saved_model_with_nan_weights_falls_back_to_the_shipped_one(qtbot, tmp
     app_settings().setValue("live/model", str(bad))
     window = MainWindow(source=str(write_video(tmp_path / "v.avi", sign_frames(["L"] * 20))), with_training=False)
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: "aslnet.pt" in window.model_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "deepcnn.pt" in window.model_label.text(), timeout=5000)
     assert len(no_popups) == 1 and "NaN" in no_popups[0] and "shipped model is used" in no_popups[0]
     assert app_settings().value("live/model") != str(bad)
 

@@ -218,3 +218,36 @@ def test_choosing_another_folder_while_one_is_read_shows_and_trains_the_new_one(
     qtbot.waitUntil(lambda: tab.scan_thread is None and tab.scanned_path is not None, timeout=8000)
     assert tab.scanned_path == str(new_dir) and "30 images in 5 classes" in tab.dataset_info.text()
     assert tab.counts_bars.opts["height"][7] == 6
+
+
+def test_use_this_model_takes_the_selected_run_and_warns_when_it_is_worse_on_new_people(
+        qtbot, window, tiny_model, monkeypatch):
+    import shutil
+
+    from PySide6.QtWidgets import QMessageBox
+    for name, unseen in (("20261101-100000-aslnet", 0.9), ("20261102-100000-aslnet", 0.3)):
+        folder = runs_dir() / name
+        folder.mkdir(parents=True)
+        shutil.copy(tiny_model, folder / "model.pt")
+        (folder / "report.html").write_text("<html><body>report</body></html>")
+        (folder / "metrics.json").write_text(json.dumps({"arch": "aslnet", "created": "2026-11-01T10:00:00",
+                                                         "test": {"accuracy": 0.99}, "extra": {"accuracy": unseen}}))
+    tab = window.training
+    tab.results.refresh()
+    runs = tab.results.runs
+    rows = {runs.topLevelItem(i).text(0): i for i in range(runs.topLevelItemCount())}
+    assert runs.topLevelItem(rows["20261101-100000-aslnet"]).text(3) == "90.0%"
+    runs.setCurrentItem(runs.topLevelItem(rows["20261101-100000-aslnet"]))
+    with qtbot.waitSignal(window.live.model_changed, timeout=5000):
+        tab.use_button.click()
+    assert "20261101-100000-aslnet" in window.model_label.text()
+    asked = []
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: (asked.append(a[2]), answers.pop(0))[1])
+    runs.setCurrentItem(runs.topLevelItem(rows["20261102-100000-aslnet"]))
+    tab.use_button.click()
+    assert len(asked) == 1 and "30.0%" in asked[0] and "90.0%" in asked[0]
+    assert window.model_path.endswith("20261101-100000-aslnet/model.pt")
+    with qtbot.waitSignal(window.live.model_changed, timeout=5000):
+        tab.use_button.click()
+    assert window.model_path.endswith("20261102-100000-aslnet/model.pt")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -26,6 +27,38 @@ def runs_dir() -> Path:
 
 def new_run_dir(tag: str) -> Path:
     return runs_dir() / f"{datetime.now():%Y%m%d-%H%M%S}-{tag}"
+
+
+@dataclass
+class RunInfo:
+    """A finished run (or the shipped model) as the results list shows it."""
+    folder: Path
+    model: Path
+    created: str
+    arch: str | None
+    test_accuracy: float | None
+    unseen_accuracy: float | None  # on the --unseen people, when the run had them
+
+    @property
+    def report(self) -> Path:
+        return self.folder / "report.html"
+
+
+def read_run(metrics_file: Path, model: Path | None = None) -> RunInfo | None:
+    """The run described by a metrics.json (its model beside it), or None when unreadable."""
+    try:
+        m = json.loads(metrics_file.read_text())
+        return RunInfo(metrics_file.parent, model or metrics_file.parent / "model.pt", str(m.get("created", "")),
+                       m.get("arch"), (m.get("test") or {}).get("accuracy"), (m.get("extra") or {}).get("accuracy"))
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def list_runs() -> list[RunInfo]:
+    """Finished runs in the user's runs folder, newest first."""
+    folder = runs_dir()
+    found = sorted(folder.glob("*/metrics.json"), reverse=True) if folder.is_dir() else []
+    return [run for run in map(read_run, found) if run is not None]
 
 
 @dataclass
