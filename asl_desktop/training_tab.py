@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from trainer.labels import CLASSES
 from trainer.runs import RunInfo, read_run
-from trainer.train import RECIPES, TrainConfig
+from trainer.train import RECIPES, EpochRecord, TrainConfig
 
 from . import paths
 from .results_view import ResultsView
@@ -315,7 +315,7 @@ class TrainingTab(QWidget):
             curve.setData([], [])
         self._batch_losses: list[float] = []  # exponentially smoothed
         self._batch_x: list[float] = []
-        self._history: list[dict] = []
+        self._history: list[EpochRecord] = []
         self.use_button.setEnabled(False)
         self.log.appendPlainText(f"Training {cfg.arch} for {cfg.epochs} epochs on {self.scanned_path}")
         self.worker = TrainingWorker(self.scanned_path, cfg,
@@ -364,17 +364,16 @@ class TrainingTab(QWidget):
         self._batch_x.append(epoch - 1 + batch / self._batches)
         self.batch_curve.setData(self._batch_x, self._batch_losses)
 
-    @Slot(dict)
-    def _on_epoch(self, r: dict) -> None:
+    @Slot(object)
+    def _on_epoch(self, r: EpochRecord) -> None:
         self._history.append(r)
-        x = [h["epoch"] for h in self._history]
-        self.train_loss_curve.setData(x, [h["train_loss"] for h in self._history])
-        self.val_loss_curve.setData(x, [h["val_loss"] for h in self._history])
-        self.train_acc_curve.setData(x, [100 * h["train_acc"] for h in self._history])
-        self.val_acc_curve.setData(x, [100 * h["val_acc"] for h in self._history])
-        self.log.appendPlainText(f"epoch {r['epoch']}: train loss {r['train_loss']:.4f}, acc {r['train_acc']:.3f}"
-                                 f" · validation loss {r['val_loss']:.4f}, acc {r['val_acc']:.3f}"
-                                 f" · {r['seconds']:.1f} s")
+        x = [h.epoch for h in self._history]
+        self.train_loss_curve.setData(x, [h.train_loss for h in self._history])
+        self.val_loss_curve.setData(x, [h.val_loss for h in self._history])
+        self.train_acc_curve.setData(x, [100 * h.train_acc for h in self._history])
+        self.val_acc_curve.setData(x, [100 * h.val_acc for h in self._history])
+        self.log.appendPlainText(f"epoch {r.epoch}: train loss {r.train_loss:.4f}, acc {r.train_acc:.3f}"
+                                 f" · validation loss {r.val_loss:.4f}, acc {r.val_acc:.3f} · {r.seconds:.1f} s")
 
     @Slot(dict)
     def _on_succeeded(self, out: dict) -> None:

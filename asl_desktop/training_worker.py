@@ -39,7 +39,7 @@ class TrainingWorker(QObject):
     loading = Signal(int, int)          # images decoded, total
     started = Signal(int, int)          # epochs, batches per epoch
     batch = Signal(int, int, float, float)
-    epoch = Signal(dict)
+    epoch = Signal(object)              # trainer.train.EpochRecord
     succeeded = Signal(dict)            # {"checkpoint", "report", "metrics"}
     failed = Signal(str)
     cancelled = Signal()

@@ -118,7 +118,7 @@ def test_cli_train_then_evaluate(dataset_dir, tmp_path, capsys):
     assert "accuracy:" in printed and "unseen people" in printed
     metrics = json.loads((out / "metrics.json").read_text())
     assert len(metrics["history"]) == 2 and metrics["config"]["arch"] == "aslnet"
-    assert 0 <= metrics["extra"]["accuracy"] <= 1
+    assert 0 <= metrics["unseen"]["accuracy"] <= 1
     html = (out / "report.html").read_text()
     assert "Confusion matrix" in html and "Accuracy per epoch" in html
     assert "Accuracy per class on unseen people" in html

@@ -231,7 +231,7 @@ def test_use_this_model_takes_the_selected_run_and_warns_when_it_is_worse_on_new
         shutil.copy(tiny_model, folder / "model.pt")
         (folder / "report.html").write_text("<html><body>report</body></html>")
         (folder / "metrics.json").write_text(json.dumps({"arch": "aslnet", "created": "2026-11-01T10:00:00",
-                                                         "test": {"accuracy": 0.99}, "extra": {"accuracy": unseen}}))
+                                                         "test": {"accuracy": 0.99}, "unseen": {"accuracy": unseen}}))
     tab = window.training
     tab.results.refresh()
     runs = tab.results.runs

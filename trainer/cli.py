@@ -29,9 +29,9 @@ class TqdmCallback(TrainingCallback):
             self.bar.set_postfix(epoch=epoch, loss=f"{loss:.3f}")
 
     def on_epoch(self, r):
-        extra = f" unseen_acc={r['extra_acc']:.4f}" if "extra_acc" in r else ""
-        self.bar.write(f"epoch {r['epoch']:3d}  train_loss={r['train_loss']:.4f} train_acc={r['train_acc']:.4f}"
-                       f"  val_loss={r['val_loss']:.4f} val_acc={r['val_acc']:.4f}{extra}  ({r['seconds']:.1f}s)")
+        unseen = f" unseen_acc={r.unseen_acc:.4f}" if r.unseen_acc is not None else ""
+        self.bar.write(f"epoch {r.epoch:3d}  train_loss={r.train_loss:.4f} train_acc={r.train_acc:.4f}"
+                       f"  val_loss={r.val_loss:.4f} val_acc={r.val_acc:.4f}{unseen}  ({r.seconds:.1f}s)")
 
     def close(self):
         if hasattr(self, "bar"):
@@ -68,8 +68,8 @@ def cmd_train(args) -> int:
         bar.close()
         callback.close()
     _print_scores(result.metrics["test"])
-    if "extra" in result.metrics:
-        print(f"unseen people ({args.unseen}): {result.metrics['extra']['accuracy']:.4f}")
+    if "unseen" in result.metrics:
+        print(f"unseen people ({args.unseen}): {result.metrics['unseen']['accuracy']:.4f}")
     print(f"model:  {result.checkpoint}\nreport: {result.report}")
     return 0
 

@@ -24,8 +24,8 @@ def _figures(metrics: dict) -> list[tuple[str, go.Figure]]:
         acc = go.Figure()
         acc.add_scatter(x=epochs, y=[h["train_acc"] for h in history], name="train")
         acc.add_scatter(x=epochs, y=[h["val_acc"] for h in history], name="validation")
-        if all("extra_acc" in h for h in history):
-            acc.add_scatter(x=epochs, y=[h["extra_acc"] for h in history], name="unseen people")
+        if all(h.get("unseen_acc") is not None for h in history):
+            acc.add_scatter(x=epochs, y=[h["unseen_acc"] for h in history], name="unseen people")
         figs.append(("Accuracy per epoch", acc.update_layout(xaxis_title="epoch", yaxis_title="accuracy",
                                                              yaxis_range=[0, 1.02])))
         loss = go.Figure()
@@ -42,7 +42,7 @@ def _figures(metrics: dict) -> list[tuple[str, go.Figure]]:
         per = test["per_class"]
         figs.append(("Accuracy per class", go.Figure(go.Bar(x=list(per), y=list(per.values())))
                      .update_layout(yaxis_range=[0, 1.02], yaxis_title="accuracy")))
-    unseen = (metrics.get("extra") or {}).get("per_class")
+    unseen = (metrics.get("unseen") or {}).get("per_class")
     if unseen:
         figs.append(("Accuracy per class on unseen people", go.Figure(
             go.Bar(x=list(unseen), y=list(unseen.values()), marker_color="#dc2626"))
@@ -56,7 +56,7 @@ def _summary_rows(metrics: dict) -> list[tuple[str, str]]:
     if test.get("images"):
         rows.append((metrics.get("test_label", "Test accuracy"),
                      f"{test['accuracy']:.4f} on {test['images']} images"))
-    for key, label in (("extra", "Accuracy on unseen people"),):
+    for key, label in (("unseen", "Accuracy on unseen people"),):
         if metrics.get(key):
             rows.append((f"{label} ({metrics[key]['source']})",
                          f"{metrics[key]['accuracy']:.4f} on {metrics[key]['images']} images"))

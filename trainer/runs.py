@@ -7,7 +7,7 @@ import os
 import shutil
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -49,7 +49,7 @@ def read_run(metrics_file: Path, model: Path | None = None) -> RunInfo | None:
     try:
         m = json.loads(metrics_file.read_text())
         return RunInfo(metrics_file.parent, model or metrics_file.parent / "model.pt", str(m.get("created", "")),
-                       m.get("arch"), (m.get("test") or {}).get("accuracy"), (m.get("extra") or {}).get("accuracy"))
+                       m.get("arch"), (m.get("test") or {}).get("accuracy"), (m.get("unseen") or {}).get("accuracy"))
     except (OSError, ValueError, AttributeError):
         return None
 
@@ -84,22 +84,23 @@ def run_training(data_path: str | Path, out_dir: str | Path, cfg: TrainConfig,
         if base.arch != cfg.arch:
             raise ValueError(f"cannot fine-tune: {init_from} is a '{base.arch}' model, not '{cfg.arch}'")
         init_state = base.model.state_dict()
-    result = train(data, cfg, callback, init_state=init_state, extra=unseen)
+    result = train(data, cfg, callback, init_state=init_state, unseen=unseen)
+    history = [asdict(r) for r in result.history]
 
     metrics = {"arch": cfg.arch, "created": datetime.now().isoformat(timespec="seconds"),
                "config": cfg.to_dict(), "dataset": data.summary(), "split": result.split,
-               "history": result.history, "test": result.test,
+               "history": history, "test": result.test,
                "fine_tuned_from": str(init_from) if init_from else None}
     if unseen is not None:
         s = score(predict_pixels(result.model, unseen.images, result.mean, result.std), unseen.labels)
-        metrics["extra"] = {"source": str(unseen_path), "accuracy": s["accuracy"], "images": s["images"],
+        metrics["unseen"] = {"source": str(unseen_path), "accuracy": s["accuracy"], "images": s["images"],
                             "per_class": s["per_class"]}
     out = Path(out_dir)
     with run_folder(out) as tmp:
         save_checkpoint(tmp / "model.pt", result.model, cfg.arch, result.mean, result.std, data.images.shape[1],
-                        history=result.history, dataset=data.summary(), config=cfg.to_dict(),
+                        history=history, dataset=data.summary(), config=cfg.to_dict(),
                         test_accuracy=result.test["accuracy"],
-                        unseen_accuracy=metrics.get("extra", {}).get("accuracy"))
+                        unseen_accuracy=metrics.get("unseen", {}).get("accuracy"))
         write_report(metrics, tmp, title=f"Training run {out.name}")
     return RunOutput(out / "model.pt", out / "report.html", metrics)
 

@@ -86,6 +86,18 @@ class TrainConfig:
         return asdict(self)
 
 
+@dataclass
+class EpochRecord:
+    """One epoch's figures; saved as a dict (`asdict`) in metrics.json and checkpoints."""
+    epoch: int
+    train_loss: float
+    train_acc: float
+    val_loss: float
+    val_acc: float
+    seconds: float
+    unseen_acc: float | None = None  # on the unseen people, when the run has them
+
+
 class TrainingCancelled(Exception):
     """Raised inside `train()` when the callback asks to stop; nothing is saved."""
 
@@ -97,7 +109,7 @@ class TrainingCallback:
 
     def on_batch(self, epoch: int, batch: int, loss: float, accuracy: float) -> None: ...
 
-    def on_epoch(self, record: dict) -> None: ...
+    def on_epoch(self, record: EpochRecord) -> None: ...
 
     def should_stop(self) -> bool:
         return False
@@ -109,7 +121,7 @@ class TrainResult:
     config: TrainConfig
     mean: tuple[float, float, float]
     std: tuple[float, float, float]
-    history: list[dict]
+    history: list[EpochRecord]
     test: dict
     split: dict = field(default_factory=dict)
 
@@ -181,11 +193,11 @@ def _optimizer(cfg: TrainConfig, model: nn.Module, steps: int):
 
 
 def train(data: ImageDataset, cfg: TrainConfig, callback: TrainingCallback | None = None,
-          init_state: dict | None = None, extra: ImageDataset | None = None) -> TrainResult:
+          init_state: dict | None = None, unseen: ImageDataset | None = None) -> TrainResult:
     """Train on a seeded split of `data`; test at the end.
 
-    `init_state` fine-tunes from existing weights; `extra` is an optional labelled set of
-    other people scored after every epoch (recorded as `extra_acc`, never trained on).
+    `init_state` fine-tunes from existing weights; `unseen` is an optional labelled set of
+    other people scored after every epoch (recorded as `unseen_acc`, never trained on).
     """
     callback = callback or TrainingCallback()
     torch.manual_seed(cfg.seed)
@@ -206,7 +218,7 @@ def train(data: ImageDataset, cfg: TrainConfig, callback: TrainingCallback | Non
     batches = (len(train_idx) + cfg.batch_size - 1) // cfg.batch_size
     opt, sched = _optimizer(cfg, model, cfg.epochs * batches)
     gen = torch.Generator(device=device).manual_seed(cfg.seed)
-    history: list[dict] = []
+    history: list[EpochRecord] = []
     callback.on_start(cfg.epochs, batches)
 
     for epoch in range(1, cfg.epochs + 1):
@@ -236,11 +248,10 @@ def train(data: ImageDataset, cfg: TrainConfig, callback: TrainingCallback | Non
             callback.on_batch(epoch, b + 1, loss.item(), correct / len(idx))
 
         val = score(predict_pixels(model, images[val_idx], mean, std), labels[val_idx].cpu())
-        record = {"epoch": epoch, "train_loss": total_loss / len(train_idx),
-                  "train_acc": total_correct / len(train_idx), "val_loss": val["loss"],
-                  "val_acc": val["accuracy"], "seconds": time.perf_counter() - started}
-        if extra is not None and len(extra):
-            record["extra_acc"] = score(predict_pixels(model, extra.images, mean, std), extra.labels)["accuracy"]
+        unseen_acc = (score(predict_pixels(model, unseen.images, mean, std), unseen.labels)["accuracy"]
+                      if unseen is not None and len(unseen) else None)
+        record = EpochRecord(epoch, total_loss / len(train_idx), total_correct / len(train_idx), val["loss"],
+                             val["accuracy"], time.perf_counter() - started, unseen_acc)
         history.append(record)
         callback.on_epoch(record)
 
