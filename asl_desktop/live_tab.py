@@ -94,6 +94,7 @@ class LiveTab(QWidget):
     # UI ------------------------------------------------------------------------
     def _build_ui(self, guide: GuideBox, mirror: bool, auto: bool) -> None:
         self.view = VideoView()
+        self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # so Space pauses, not a focused button
         self.view.set_guide(guide)
         self.view.guide_changed.connect(self._on_guide_changed)
 
@@ -214,6 +215,7 @@ class LiveTab(QWidget):
         """Switch to a camera index, video file or image folder (opened on the capture thread)."""
         self.stop_capture()
         self.source_spec = spec
+        self.view.setFocus()
         self.session.restart()
         self._ended = False
         camera = is_camera_spec(spec)
@@ -249,7 +251,7 @@ class LiveTab(QWidget):
 
     @Slot(str)
     def _on_ended(self, text: str) -> None:
-        self.view.show_message(f"{text}. Open another file, or pick a camera.")
+        self.view.show_message(f"{text}. Press Ctrl+R to play it again, open another file, or pick a camera.")
         self._ended = True
         self.status.emit(f"{self._source_text} · ended")
 
@@ -339,6 +341,11 @@ class LiveTab(QWidget):
     def _on_hold(self, value: float) -> None:
         self.session.set_hold(value)
         settings.write(settings.HOLD, value)
+
+    def replay(self) -> None:
+        """Open the current video or image folder again from its start."""
+        if self.source_spec is not None and not is_camera_spec(self.source_spec):
+            self.open_source(self.source_spec)
 
     def initial_source(self) -> str | int:
         return settings.read(settings.CAMERA)

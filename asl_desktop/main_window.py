@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self._action(file, "Open &video file...", self.open_video, QKeySequence.StandardKey.Open)
         self._action(file, "Open &image folder...", self.open_folder, "Ctrl+Shift+O")
         self._action(file, "Use &camera", lambda: self.live.open_source(self.live.initial_source()), "Ctrl+K")
+        self._action(file, "&Play again", self.live.replay, "Ctrl+R")
         file.addSeparator()
         self._action(file, "Open &model...", self.open_model, "Ctrl+M")
         self._action(file, "Use the &shipped model", lambda: self.load_model(str(paths.default_model())))

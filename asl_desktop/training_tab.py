@@ -101,6 +101,9 @@ class TrainingTab(QWidget):
         dl.addLayout(row)
         dl.addWidget(self.dataset_info)
         dl.addWidget(self.counts_plot)
+        legend = QLabel("d = del, n = nothing, s = space")
+        legend.setStyleSheet("color: #64748b")
+        dl.addWidget(legend)
 
         self.arch = QComboBox()
         self.arch.addItem("DeepCNN (default, best on new people)", "deepcnn")

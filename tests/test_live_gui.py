@@ -226,3 +226,19 @@ def test_the_window_and_transcribe_spell_the_same_text_from_the_same_video(qtbot
     qtbot.waitUntil(lambda: "End of" in window.live.view.message, timeout=30000)
     qtbot.wait(300)
     assert headless == "HELLOEL" and window.live.session.text == headless
+
+
+def test_focus_goes_to_the_video_after_opening_and_ctrl_r_replays(qtbot, tiny_model, tmp_path):
+    from PySide6.QtGui import QAction
+    video = write_video(tmp_path / "v.avi", sign_frames(["L"] * 30))
+    window = make_window(qtbot, str(video), tiny_model)
+    window.live.clear_button.setFocus()  # where focus often is after clicking around
+    window.live.open_source(str(video))
+    # Space then reaches the Pause shortcut instead of pressing a focused button
+    assert window.focusWidget() is window.live.view
+    qtbot.waitUntil(lambda: "Ctrl+R" in window.live.view.message, timeout=10000)
+    qtbot.wait(200)
+    assert window.statusBar().currentMessage().endswith("ended"), "no stale fps after the end"
+    [play_again] = [a for a in window.findChildren(QAction) if a.shortcut().toString() == "Ctrl+R"]
+    with qtbot.waitSignal(window.live.inference.result, timeout=5000):
+        play_again.trigger()
