@@ -29,6 +29,18 @@ def choose(qtbot, tab, folder):
     qtbot.waitUntil(lambda: tab.scan_thread is None, timeout=10000)
 
 
+def start_a_long_run(qtbot, window, tmp_path):
+    """An ASLNet run of 500 epochs at batch 1 on a tiny set, waited for until batches flow."""
+    tab = window.training
+    choose(qtbot, tab, write_dataset(tmp_path / "data", TINY_CLASSES, per_class=12))
+    tab.arch.setCurrentIndex(tab.arch.findData("aslnet"))
+    tab.epochs.setValue(500)
+    tab.batch.setValue(1)
+    tab.start()
+    qtbot.waitUntil(lambda: tab.progress.value() > 0, timeout=30000)
+    return tab
+
+
 def test_train_in_the_app_then_use_the_model(qtbot, window, tmp_path):
     tab = window.training
     choose(qtbot, tab, write_dataset(tmp_path / "data", TINY_CLASSES, per_class=12))
@@ -104,13 +116,7 @@ def test_shipped_report_is_listed_with_its_accuracy(qtbot, window):
 
 def test_closing_during_training_asks_first(qtbot, window, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
-    tab = window.training
-    choose(qtbot, tab, write_dataset(tmp_path / "data", TINY_CLASSES, per_class=12))
-    tab.arch.setCurrentIndex(tab.arch.findData("aslnet"))
-    tab.epochs.setValue(500)
-    tab.batch.setValue(1)
-    tab.start()
-    qtbot.waitUntil(lambda: tab.progress.value() > 0, timeout=20000)
+    tab = start_a_long_run(qtbot, window, tmp_path)
     answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
     window.close()
@@ -156,13 +162,7 @@ def test_a_crash_in_training_is_a_message_and_the_app_goes_on(qtbot, window, tmp
     from PySide6.QtWidgets import QMessageBox
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
-    tab = window.training
-    choose(qtbot, tab, write_dataset(tmp_path / "data", TINY_CLASSES, per_class=12))
-    tab.arch.setCurrentIndex(tab.arch.findData("aslnet"))
-    tab.epochs.setValue(500)
-    tab.batch.setValue(1)
-    tab.start()
-    qtbot.waitUntil(lambda: tab.progress.value() > 0, timeout=30000)
+    tab = start_a_long_run(qtbot, window, tmp_path)
     tab.worker.process.kill()  # as the out-of-memory killer would
     qtbot.waitUntil(lambda: tab.worker is None, timeout=10000)
     assert len(shown) == 1 and "stopped unexpectedly" in shown[0] and "SIGKILL" in shown[0]
