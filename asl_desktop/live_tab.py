@@ -64,6 +64,9 @@ class LiveTab(QWidget):
     status = Signal(str)           # one line for the status bar
     model_changed = Signal(str, str)  # path, architecture; once loaded
     model_error = Signal(str, str)    # path, message
+    paused_changed = Signal(bool)
+    mirror_changed = Signal(bool)
+    auto_changed = Signal(bool)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -122,10 +125,12 @@ class LiveTab(QWidget):
         self.mirror_box = QCheckBox("Mirror (selfie view)")
         self.mirror_box.setChecked(mirror)
         self.mirror_box.toggled.connect(self._on_mirror)
+        self.mirror_box.toggled.connect(self.mirror_changed)
         self.auto_box = QCheckBox("Follow my hand (skin colour)")
         self.auto_box.setToolTip("Find the hand automatically; the yellow guide box is used when no hand is found")
         self.auto_box.setChecked(auto)
         self.auto_box.toggled.connect(self._on_auto)
+        self.auto_box.toggled.connect(self.auto_changed)
         self.threshold = QLabeledDoubleSlider(Qt.Orientation.Horizontal)
         self.threshold.setRange(0.2, 0.99)
         self.threshold.setValue(self.session.speller.threshold)
@@ -179,6 +184,7 @@ class LiveTab(QWidget):
         self.pause_button = QPushButton("Pause")
         self.pause_button.setCheckable(True)
         self.pause_button.toggled.connect(self.set_paused)
+        self.pause_button.toggled.connect(self.paused_changed)
         buttons = QVBoxLayout()
         for b in (self.clear_button, self.back_button, self.copy_button, self.pause_button):
             buttons.addWidget(b)
@@ -319,6 +325,20 @@ class LiveTab(QWidget):
             self.view.show_message(PAUSED)
         elif self.view.message == PAUSED:
             self.view.show_message("")
+
+    @property
+    def mirror(self) -> bool:
+        return self.mirror_box.isChecked()
+
+    def set_mirror(self, on: bool) -> None:
+        self.mirror_box.setChecked(on)
+
+    @property
+    def auto(self) -> bool:
+        return self.auto_box.isChecked()
+
+    def set_auto(self, on: bool) -> None:
+        self.auto_box.setChecked(on)
 
     def _on_guide_changed(self, guide: GuideBox) -> None:
         self.session.set_region(guide=guide)

@@ -77,13 +77,11 @@ class MainWindow(QMainWindow):
         self._action(edit, "C&lear text", self.live.clear_text, "Ctrl+L")
         view = bar.addMenu("&View")
         self.pause_action = self._action(view, "&Pause", self.live.set_paused, "Space", checkable=True)
-        self.live.pause_button.toggled.connect(self.pause_action.setChecked)
-        mirror = self._action(view, "&Mirror", self.live.mirror_box.setChecked, "Ctrl+I", True,
-                              self.live.mirror_box.isChecked())
-        self.live.mirror_box.toggled.connect(mirror.setChecked)
-        auto = self._action(view, "&Follow my hand", self.live.auto_box.setChecked, "Ctrl+F", True,
-                            self.live.auto_box.isChecked())
-        self.live.auto_box.toggled.connect(auto.setChecked)
+        self.live.paused_changed.connect(self.pause_action.setChecked)
+        mirror = self._action(view, "&Mirror", self.live.set_mirror, "Ctrl+I", True, self.live.mirror)
+        self.live.mirror_changed.connect(mirror.setChecked)
+        auto = self._action(view, "&Follow my hand", self.live.set_auto, "Ctrl+F", True, self.live.auto)
+        self.live.auto_changed.connect(auto.setChecked)
         view.addSeparator()
         self._action(view, "&Live tab", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action(view, "&Training tab", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")

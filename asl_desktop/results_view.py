@@ -42,8 +42,12 @@ class ResultsView(QWidget):
         self.runs.setHeaderLabels(["Run", "Date", "Test accuracy", "Unseen people"])
         self.runs.setRootIsDecorated(False)
         self.runs.currentItemChanged.connect(self._on_pick)
-        self.web = QWebEngineView()
-        self.web.loadFinished.connect(lambda ok: self.report_loaded.emit(self.current_report or "", ok))
+        # The web view is made the first time the Results view is shown, not before: once a
+        # QWebEngineView is in a window, Qt composes the whole window through OpenGL, and under
+        # Mesa's software GL the live video then grew memory by ~3 MB a minute (bench/soak.py).
+        self.web: QWebEngineView | None = None
+        self.placeholder = QLabel("The report of the selected run appears here.")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.browser_button = QPushButton("Open in browser")
         self.browser_button.clicked.connect(self.open_in_browser)
         self.refresh_button = QPushButton("Refresh")
@@ -63,13 +67,13 @@ class ResultsView(QWidget):
         left.addLayout(row)
         left_widget = QWidget()
         left_widget.setLayout(left)
-        split = QSplitter()
-        split.addWidget(left_widget)
-        split.addWidget(self.web)
-        split.setStretchFactor(1, 3)
+        self.split = QSplitter()
+        self.split.addWidget(left_widget)
+        self.split.addWidget(self.placeholder)
+        self.split.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
+        layout.addWidget(self.split)
         self.current_report: str | None = None
         self.refresh()
 
@@ -104,7 +108,18 @@ class ResultsView(QWidget):
     def show_report(self, path: str) -> None:
         """Load a report from its file (setHtml cannot hold plotly's 4 MB page)."""
         self.current_report = path
-        self.web.load(QUrl.fromLocalFile(str(Path(path).resolve())))
+        if self.web is not None:
+            self.web.load(QUrl.fromLocalFile(str(Path(path).resolve())))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.web is None:
+            self.web = QWebEngineView()
+            self.web.loadFinished.connect(lambda ok: self.report_loaded.emit(self.current_report or "", ok))
+            self.split.replaceWidget(1, self.web)
+            self.placeholder.deleteLater()
+            if self.current_report:
+                self.show_report(self.current_report)
 
     def open_in_browser(self) -> None:
         if self.current_report and not QDesktopServices.openUrl(QUrl.fromLocalFile(self.current_report)):

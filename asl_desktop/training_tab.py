@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from trainer.data import DatasetSummary
 from trainer.labels import CLASSES
 from trainer.runs import RunInfo, read_run
 from trainer.train import RECIPES, EpochRecord, TrainConfig
@@ -276,17 +277,17 @@ class TrainingTab(QWidget):
         if self.dataset_edit.text().strip() != self._scan.path:
             self.scan_dataset()  # the user chose another folder meanwhile
 
-    @Slot(dict)
-    def _on_scanned(self, summary: dict) -> None:
+    @Slot(object)
+    def _on_scanned(self, summary: DatasetSummary) -> None:
         if self._scan.path != self.dataset_edit.text().strip():
             return  # a folder the user has since replaced
         settings.write(settings.DATASET, self._scan.path)
-        counts = summary["per_class"]
+        counts = summary.per_class
         self.counts_bars.setOpts(height=[counts[c] for c in CLASSES])
-        missing = summary["missing_classes"]
-        text = f"{summary['images']} images in {len(CLASSES) - len(missing)} classes"
-        if summary["unreadable"]:
-            text += f"; {summary['unreadable']} unreadable files will be skipped"
+        missing = summary.missing_classes
+        text = f"{summary.images} images in {len(CLASSES) - len(missing)} classes"
+        if summary.unreadable:
+            text += f"; {summary.unreadable} unreadable files will be skipped"
         if missing:
             text += f". Missing classes: {', '.join(missing)}"
         self.dataset_info.setText(text + ".")

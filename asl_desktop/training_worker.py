@@ -119,7 +119,7 @@ class DatasetScanWorker(QObject):
     """Decodes (and caches) a dataset folder to show what it holds before training."""
 
     progress = Signal(int, int)
-    scanned = Signal(dict)
+    scanned = Signal(object)   # trainer.data.DatasetSummary
     failed = Signal(str)
     finished = Signal()   # always last, also after cancel
 

@@ -55,7 +55,7 @@ def test_broken_images_are_skipped_and_counted(tmp_path):
     ds = load_dataset(root)
     assert len(ds) == 15
     assert ds.unreadable == 2
-    assert ds.summary()["unreadable"] == 2
+    assert ds.summary().unreadable == 2
     assert any("truncated" in s for s in ds.unreadable_examples)
 
 

@@ -48,6 +48,7 @@ def test_train_in_the_app_then_use_the_model(qtbot, window, tmp_path):
     assert tab.counts_bars.opts["height"][7] == 12 and tab.counts_bars.opts["height"][0] == 0 and tab.start_button.isEnabled()
     tab.arch.setCurrentIndex(tab.arch.findData("aslnet"))
     tab.epochs.setValue(2)
+    window.tabs.setCurrentWidget(tab)
     with qtbot.waitSignal(tab.results.report_loaded, timeout=60000,
                           check_params_cb=lambda path, ok: path.startswith(str(runs_dir()))) as loaded:
         tab.start()
@@ -151,6 +152,7 @@ def test_training_survives_opengl_in_the_window(qtbot, window, tmp_path):
     choose(qtbot, tab, write_dataset(tmp_path / "data", TINY_CLASSES, per_class=12))
     tab.arch.setCurrentIndex(tab.arch.findData("deepcnn"))  # AdamW, as in the crash
     tab.epochs.setValue(1)
+    window.tabs.setCurrentWidget(tab)
     with qtbot.waitSignal(tab.results.report_loaded, timeout=120000,
                           check_params_cb=lambda path, ok: path.startswith(str(runs_dir()))):
         tab.start()
@@ -251,3 +253,37 @@ def test_use_this_model_takes_the_selected_run_and_warns_when_it_is_worse_on_new
     with qtbot.waitSignal(window.live.model_changed, timeout=5000):
         tab.use_button.click()
     assert window.model_path.endswith("20261102-100000-aslnet/model.pt")
+
+
+def test_open_in_browser_says_so_when_no_browser_can_be_started(qtbot, window, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QMessageBox
+    shown = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
+    results = window.training.results
+    qtbot.waitUntil(lambda: results.current_report is not None, timeout=5000)
+    results.browser_button.click()
+    assert len(shown) == 1 and results.current_report in shown[0]
+
+
+def test_the_view_menu_and_the_live_tab_stay_in_step(qtbot, window):
+    from PySide6.QtGui import QAction
+    actions = {a.text(): a for a in window.findChildren(QAction)}
+    actions["&Mirror"].trigger()
+    assert window.live.mirror_box.isChecked() == actions["&Mirror"].isChecked()
+    window.live.mirror_box.click()
+    assert window.live.mirror_box.isChecked() == actions["&Mirror"].isChecked()
+    window.live.pause_button.click()
+    assert window.pause_action.isChecked() and window.live.paused
+
+
+def test_the_report_viewer_is_made_only_when_results_are_shown(qtbot, window):
+    """While only the live tab has been shown, the window holds no web view (which would
+    switch the whole window to OpenGL composition: slower, and memory grew under Mesa)."""
+    results = window.training.results
+    assert results.web is None and results.current_report is not None
+    window.tabs.setCurrentWidget(window.training)
+    with qtbot.waitSignal(results.report_loaded, timeout=30000) as loaded:
+        window.training.right.setCurrentWidget(results)
+    assert loaded.args == [results.current_report, True] and results.web.isVisible()

@@ -56,16 +56,21 @@ class ImageDataset:
         per_class = np.bincount(self.labels, minlength=len(CLASSES))
         return {name: int(n) for name, n in zip(CLASSES, per_class)}
 
-    def summary(self) -> dict:
+    def summary(self) -> DatasetSummary:
         counts = self.counts()
-        return {
-            "source": self.source,
-            "images": len(self),
-            "per_class": counts,
-            "missing_classes": [name for name, n in counts.items() if n == 0],
-            "unreadable": self.unreadable,
-            "unreadable_examples": self.unreadable_examples[:10],
-        }
+        return DatasetSummary(self.source, len(self), counts, [name for name, n in counts.items() if n == 0],
+                              self.unreadable, self.unreadable_examples[:10])
+
+
+@dataclass
+class DatasetSummary:
+    """What a dataset holds; saved as a dict (`asdict`) in metrics.json and checkpoints."""
+    source: str
+    images: int
+    per_class: dict[str, int]
+    missing_classes: list[str]
+    unreadable: int
+    unreadable_examples: list[str]
 
 
 def is_archive(path: Path) -> bool:

@@ -88,7 +88,7 @@ def run_training(data_path: str | Path, out_dir: str | Path, cfg: TrainConfig,
     history = [asdict(r) for r in result.history]
 
     metrics = {"arch": cfg.arch, "created": datetime.now().isoformat(timespec="seconds"),
-               "config": cfg.to_dict(), "dataset": data.summary(), "split": result.split,
+               "config": cfg.to_dict(), "dataset": asdict(data.summary()), "split": result.split,
                "history": history, "test": result.test,
                "fine_tuned_from": str(init_from) if init_from else None}
     if unseen is not None:
@@ -98,7 +98,7 @@ def run_training(data_path: str | Path, out_dir: str | Path, cfg: TrainConfig,
     out = Path(out_dir)
     with run_folder(out) as tmp:
         save_checkpoint(tmp / "model.pt", result.model, cfg.arch, result.mean, result.std, data.images.shape[1],
-                        history=history, dataset=data.summary(), config=cfg.to_dict(),
+                        history=history, dataset=asdict(data.summary()), config=cfg.to_dict(),
                         test_accuracy=result.test["accuracy"],
                         unseen_accuracy=metrics.get("unseen", {}).get("accuracy"))
         write_report(metrics, tmp, title=f"Training run {out.name}")
@@ -140,7 +140,7 @@ def evaluate_model(model_path: str | Path, data_path: str | Path, out_dir: str |
     data = load_dataset(data_path, size=loaded.input_size, min_classes=1, progress=load_progress)
     test = score(predict_pixels(loaded.model, data.images, loaded.mean, loaded.std), data.labels)
     metrics = {"arch": loaded.arch, "created": datetime.now().isoformat(timespec="seconds"),
-               "model": str(model_path), "dataset": data.summary(), "test": test,
+               "model": str(model_path), "dataset": asdict(data.summary()), "test": test,
                "test_label": "Accuracy"}
     report = write_report(metrics, out_dir, title=f"Evaluation of {Path(model_path).name}") if out_dir else None
     return metrics, report
