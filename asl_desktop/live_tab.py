@@ -29,10 +29,9 @@ from .core.frames import available_cameras, is_camera_spec
 from .core.region import GuideBox
 from .core.session import LiveSession, Step
 from .core.speller import Speller
-from .video_view import VideoView
 from .threads import WorkerThread
+from .video_view import VideoView
 from .workers import CaptureWorker, FrameSlot, InferenceWorker
-
 
 PAUSED = "Paused. Press Space or Resume to continue."
 

@@ -8,9 +8,8 @@ from PySide6.QtCore import Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
-from . import __version__, paths
+from . import __version__, paths, settings
 from .live_tab import LiveTab
-from . import settings
 
 
 class MainWindow(QMainWindow):

@@ -32,11 +32,10 @@ from trainer.labels import CLASSES
 from trainer.runs import RunInfo, read_run
 from trainer.train import RECIPES, EpochRecord, TrainConfig
 
-from . import paths
+from . import paths, settings
 from .results_view import ResultsView
-from . import settings
-from .training_worker import DatasetScanWorker, TrainingWorker
 from .threads import WorkerThread
+from .training_worker import DatasetScanWorker, TrainingWorker
 
 
 def _plot(title: str, y_label: str) -> pg.PlotWidget:

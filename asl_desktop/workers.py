@@ -11,15 +11,14 @@ import threading
 import time
 
 import torch
-
 from PySide6.QtCore import QObject, Signal, Slot
 
 from trainer.checkpoint import CheckpointError
 
-from .crash import crash_log_path, log_exception, summary
 from .core.frames import Frame, FrameSource, SourceError, is_camera_spec, open_source
 from .core.recognizer import Classifier
 from .core.session import LiveSession
+from .crash import crash_log_path, log_exception, summary
 
 RECONNECT_SECONDS = 2.0
 

@@ -1,7 +1,5 @@
 """Bad datasets: one bad file among good ones is skipped and counted; a broken whole is a clear error."""
 
-import gzip
-import io
 import tarfile
 import zipfile
 

@@ -3,15 +3,12 @@
 import os
 import subprocess
 import sys
-import time
 
-import numpy as np
-import pytest
 from conftest import sign_frames, write_video
 from test_live_gui import make_window, no_popups  # noqa: F401  (fixture)
 
 from asl_desktop import crash, workers
-from asl_desktop.core.frames import Frame, FrameSource
+from asl_desktop.core.frames import FrameSource
 
 
 def test_qt_calls_do_not_leak_references_to_none(qtbot):
