@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QSettings
 
 from .core.frames import MAX_CAMERA_INDEX
+from .core.region import GuideBox
 from .core.speller import DEFAULT_HOLD, DEFAULT_THRESHOLD
 
 log = logging.getLogger(__name__)
@@ -33,9 +34,9 @@ class Key:
 GEOMETRY = Key("window/geometry", QByteArray, None)
 CAMERA = Key("live/camera", int, 0, 0, MAX_CAMERA_INDEX)
 MODEL = Key("live/model", str, "")
-GUIDE_CX = Key("live/guide_cx", float, 0.5, 0.0, 1.0)
-GUIDE_CY = Key("live/guide_cy", float, 0.5, 0.0, 1.0)
-GUIDE_SIZE = Key("live/guide_size", float, 0.6, 0.15, 1.0)
+GUIDE_CX = Key("live/guide_cx", float, GuideBox().cx, 0.0, 1.0)
+GUIDE_CY = Key("live/guide_cy", float, GuideBox().cy, 0.0, 1.0)
+GUIDE_SIZE = Key("live/guide_size", float, GuideBox().size, 0.15, 1.0)
 MIRROR = Key("live/mirror", bool, True)
 AUTO = Key("live/auto", bool, False)
 THRESHOLD = Key("live/threshold", float, DEFAULT_THRESHOLD, 0.2, 0.99)

@@ -52,7 +52,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=_share, default=DEFAULT_THRESHOLD,
                    help="minimum confidence (default %(default)s)")
     p.add_argument("--model", default=str(paths.default_model()), help="model checkpoint (default: the shipped model)")
-    p.add_argument("--mirror", action="store_true", help="flip frames horizontally first")
     p.add_argument("--auto", action="store_true", help="follow the hand instead of a fixed region")
     p.add_argument("--fps", type=_positive, default=5.0, help="images per second for an image folder")
     p.add_argument("--verbose", action="store_true", help="print each committed letter as it happens")
@@ -60,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def transcribe(args) -> str:
-    session = LiveSession(Speller(args.threshold, args.hold), GuideBox(size=1.0), args.mirror, args.auto,
+    session = LiveSession(Speller(args.threshold, args.hold), GuideBox(), False, args.auto,
                           Classifier.from_path(args.model))
     frames = 0
     with open_source(args.source, folder_fps=args.fps) as source:

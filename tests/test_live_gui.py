@@ -179,7 +179,7 @@ def test_garbage_in_the_settings_file_starts_with_defaults(qtbot, tiny_model, tm
     live = window.live
     assert live.session.speller.threshold == pytest.approx(0.99) and live.threshold.value() == pytest.approx(0.99)
     assert live.session.speller.hold == pytest.approx(3.0) and live.hold.value() == pytest.approx(3.0)
-    assert (live.view.guide.cx, live.view.guide.cy, live.view.guide.size) == (0.5, 0.0, 0.6)  # nan, inf: defaults; -7: clamped
+    assert (live.view.guide.cx, live.view.guide.cy, live.view.guide.size) == (0.5, 0.0, 1.0)  # nan, inf: defaults; -7: clamped
     assert live.mirror_box.isChecked() and live.initial_source() == 0
     assert window.training.arch.currentData() == "deepcnn"
     with qtbot.waitSignal(live.inference.result, timeout=5000):
@@ -211,17 +211,15 @@ def test_a_saved_model_with_nan_weights_falls_back_to_the_shipped_one(qtbot, tmp
 
 
 def test_the_window_and_transcribe_spell_the_same_text_from_the_same_video(qtbot, tiny_model, tmp_path, capsys):
-    from asl_desktop.core.region import GuideBox
     from asl_desktop.transcribe import main as transcribe_main
     labels = hello_labels() + ["E"] * 16 + ["nothing"] * 8 + ["L"] * 16 + ["nothing"] * 8
     video = write_video(tmp_path / "same.avi", sign_frames(labels))
     assert transcribe_main([str(video), "--model", str(tiny_model), "--hold", "0.4"]) == 0
     headless = capsys.readouterr().out.strip()
-    app_settings().setValue("live/mirror", False)
-    window = MainWindow(source=None, model=str(tiny_model), with_training=False)
+    window = MainWindow(source=None, model=str(tiny_model), with_training=False)  # default region, mirrored view
     qtbot.addWidget(window)
+    assert window.live.mirror_box.isChecked()  # mirroring changes the view, not the spelling
     window.live.hold.setValue(0.4)
-    window.live.view.guide_changed.emit(GuideBox(size=1.0))  # transcribe's region: the whole frame
     qtbot.waitUntil(lambda: window.model_ready, timeout=5000)
     window.live.open_source(str(video))
     qtbot.waitUntil(lambda: "End of" in window.live.view.message, timeout=30000)

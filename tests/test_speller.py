@@ -1,61 +1,87 @@
 from asl_desktop.core.speller import Speller
 
 
-def feed(speller: Speller, signs, fps: float = 10.0, t0: float = 0.0):
+def probs(label: str, confidence: float) -> dict[str, float]:
+    """A frame's distribution: `label` at `confidence`, the rest spread over four others."""
+    rest = {f"other{i}": (1 - confidence) / 4 for i in range(4)}
+    return {**rest, label: confidence}
+
+
+def feed(speller: Speller, signs, fps: float = 30.0, t0: float = 0.0):
     """signs: (label, confidence, seconds) segments at `fps` frames per second."""
     t = t0
     for label, conf, seconds in signs:
         for _ in range(int(round(seconds * fps))):
-            speller.update(t, label, conf)
+            speller.update(t, probs(label, conf))
             t += 1 / fps
     return t
 
 
-def test_hello_with_double_l_needs_a_change_between():
-    s = Speller(threshold=0.6, hold=0.5)
+def test_hello_with_a_hand_drop_between_the_l_s():
+    s = Speller(hold=0.5)
     feed(s, [("H", 0.9, 1), ("E", 0.9, 1), ("L", 0.9, 1), ("nothing", 0.9, 0.5), ("L", 0.9, 1), ("O", 0.9, 1)])
     assert s.text == "HELLO"
 
 
+def test_a_short_unsure_movement_re_arms_a_doubled_letter():
+    """HELLO with only a natural movement between the L's: a few blurred, unsure frames."""
+    s = Speller(hold=0.5)
+    feed(s, [("H", 0.9, 1), ("E", 0.9, 1), ("L", 0.9, 1), ("blur", 0.3, 0.4), ("L", 0.9, 1), ("O", 0.9, 1)])
+    assert s.text == "HELLO"
+
+
+def test_a_one_frame_dip_neither_resets_the_hold_nor_doubles_the_letter():
+    s = Speller(hold=0.6)
+    t = feed(s, [("A", 0.9, 0.4), ("A", 0.1, 1 / 30), ("A", 0.9, 0.3)])
+    assert s.text == "A"  # 0.7 s of A with a dip: committed, the hold was not restarted
+    feed(s, [("A", 0.9, 0.03), ("A", 0.1, 1 / 30), ("A", 0.9, 2)], t0=t)
+    assert s.text == "A"  # dips while still holding it do not commit it again
+
+
 def test_holding_a_letter_commits_it_once():
-    s = Speller(threshold=0.6, hold=0.5)
+    s = Speller(hold=0.5)
     feed(s, [("L", 0.9, 5)])
     assert s.text == "L"
 
 
+def test_a_modest_but_steady_letter_commits():
+    """Averaged probability decides: 0.55 every frame, clearly ahead of the rest, is a letter."""
+    s = Speller(hold=0.5)
+    feed(s, [("B", 0.55, 1)])
+    assert s.text == "B"
+
+
 def test_space_del_and_nothing():
-    s = Speller(threshold=0.6, hold=0.4)
+    s = Speller(hold=0.4)
     feed(s, [("H", 0.9, 1), ("I", 0.9, 1), ("space", 0.9, 1), ("X", 0.9, 1), ("del", 0.9, 1),
              ("nothing", 0.95, 2), ("Y", 0.9, 1)])
     assert s.text == "HI Y"
 
 
 def test_low_confidence_and_flicker_commit_nothing():
-    s = Speller(threshold=0.6, hold=0.5)
-    feed(s, [("A", 0.4, 3)])  # below threshold
+    s = Speller(hold=0.5)
+    feed(s, [("A", 0.35, 3)])  # never clearly on top
     assert s.text == ""
     t = 0.0
-    for i in range(40):  # a different letter every frame: no stable majority
-        s.update(t, "ABCD"[i % 4], 0.95)
-        t += 0.1
+    for i in range(120):  # a different letter every frame: the average has no clear winner
+        s.update(t, probs("ABCD"[i % 4], 0.95))
+        t += 1 / 30
     assert s.text == ""
 
 
-def test_single_stray_frame_does_not_reset_the_hold():
-    s = Speller(threshold=0.6, hold=0.6, window=5)
-    t = 0.0
-    for i in range(12):
-        s.update(t, "B" if i == 4 else "A", 0.9)  # one misread frame in the middle
-        t += 0.1
-    assert s.text == "A"
+def test_two_letters_close_together_are_not_clear():
+    s = Speller(hold=0.3)
+    for i in range(60):
+        s.update(i / 30, {"M": 0.48, "N": 0.42, "E": 0.1})
+    assert s.text == ""
 
 
 def test_progress_fills_before_commit_and_hold_is_adjustable():
-    s = Speller(threshold=0.6, hold=1.0)
-    states = [s.update(i / 10, "C", 0.9) for i in range(8)]
+    s = Speller(hold=1.0)
+    states = [s.update(i / 10, probs("C", 0.9)) for i in range(8)]
     assert s.text == "" and 0.5 < states[-1].progress < 1.0 and states[-1].candidate == "C"
     s.hold = 0.2
-    s.update(0.8, "C", 0.9)
+    s.update(0.8, probs("C", 0.9))
     assert s.text == "C"
 
 

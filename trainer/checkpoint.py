@@ -36,6 +36,7 @@ class LoadedModel:
     std: tuple[float, float, float]
     meta: dict
     path: Path
+    temperature: float = 1.0  # divides the logits before softmax (fitted at training time)
 
 
 def library_versions() -> dict[str, str]:
@@ -63,12 +64,13 @@ def atomic_write(path: Path, write) -> None:
 
 
 def save_checkpoint(path: str | Path, model: nn.Module, arch: str, mean, std,
-                    input_size: int, **meta) -> None:
+                    input_size: int, temperature: float = 1.0, **meta) -> None:
     """Write weights and metadata (history, dataset, metrics...) atomically."""
     payload = {
         "format": FORMAT, "format_version": FORMAT_VERSION, "arch": arch,
         "classes": list(CLASSES), "input_size": int(input_size),
         "mean": [float(v) for v in mean], "std": [float(v) for v in std],
+        "temperature": float(temperature),
         "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "versions": library_versions(), **meta,
@@ -104,7 +106,8 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Loa
         raise CheckpointError(f"{path}: the weights contain NaN or infinite values (a diverged training run)")
     meta = {k: v for k, v in payload.items() if k != "state_dict"}
     return LoadedModel(model.to(device).eval(), arch, list(CLASSES), payload["input_size"],
-                       tuple(payload["mean"]), tuple(payload["std"]), meta, path)
+                       tuple(payload["mean"]), tuple(payload["std"]), meta, path,
+                       float(payload.get("temperature", 1.0)))
 
 
 def _check_fields(path: Path, payload: dict) -> None:
@@ -123,5 +126,9 @@ def _check_fields(path: Path, payload: dict) -> None:
             raise CheckpointError(f"{path}: '{name}' must be three finite numbers (one per colour), not {values!r}")
     if not all(v > 0 for v in payload["std"]):
         raise CheckpointError(f"{path}: 'std' must be above zero, not {payload['std']!r}")
+    temperature = payload.get("temperature", 1.0)  # files from before calibration have none
+    if (not isinstance(temperature, (int, float)) or isinstance(temperature, bool)
+            or not math.isfinite(temperature) or not 0.01 <= temperature <= 100):
+        raise CheckpointError(f"{path}: 'temperature' must be a number from 0.01 to 100, not {temperature!r}")
     if not isinstance(payload.get("state_dict"), dict):
         raise CheckpointError(f"{path}: it holds no weights")

@@ -31,7 +31,7 @@ from .labels import CLASSES, class_index, is_class_name
 from .preprocess import INPUT_SIZE, to_model_pixels
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: pixels through the canonical 64 px JPEG path (preprocess.canonical)
 MAX_PIXELS = 50_000_000   # larger images are skipped: one 20000x20000 PNG would take 1.2 GB
 DECODE_CHUNK = 256        # images read ahead of decoding: memory stays flat on big datasets
 Progress = Callable[[int, int], None]

@@ -1,7 +1,10 @@
 """The one preprocessing path shared by training, evaluation and the live app.
 
 A crop (BGR uint8 from OpenCV, any size) becomes 28x28 RGB uint8 pixels with
-`to_model_pixels`, then a normalised float tensor with `normalize`.  Training caches
+`to_model_pixels`, then a normalised float tensor with `normalize`. Every crop takes the
+path the training photos took before they reached us (area-resized to 64 px, stored as
+JPEG), so a 400 px photo, a webcam crop and a 64 px training photo look alike to the
+model whatever the source resolution.  Training caches
 the uint8 pixels and normalises batches; live inference calls the same two functions
 (keeping the pixels to show the user what the model sees). `preprocess` is their
 composition, so the same pixels give the same tensor.
@@ -15,17 +18,30 @@ INPUT_SIZE = 28
 # Fallback statistics; training computes the real per-channel ones and stores them in each checkpoint.
 DEFAULT_MEAN = (0.5, 0.5, 0.5)
 DEFAULT_STD = (0.25, 0.25, 0.25)
+# The canonical intermediate: the training photos are 64x64 JPEGs.
+CANONICAL_SIZE = 64
+CANONICAL_JPEG_QUALITY = 85
+
+
+def canonical(bgr: np.ndarray, side: int = CANONICAL_SIZE) -> np.ndarray:
+    """Any BGR crop -> side x side BGR as the training photos were made: area resize, JPEG q85."""
+    if bgr.shape[:2] != (side, side):
+        shrink = min(bgr.shape[:2]) >= side
+        bgr = cv2.resize(bgr, (side, side),
+                         interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
+    ok, jpeg = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, CANONICAL_JPEG_QUALITY])
+    return cv2.imdecode(jpeg, cv2.IMREAD_COLOR) if ok else bgr
 
 
 def to_model_pixels(bgr: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
-    """Resize a BGR (or grey) crop to size x size RGB uint8 with area interpolation."""
+    """A BGR (or grey) crop -> size x size RGB uint8 through the canonical 64 px JPEG."""
     if bgr is None or bgr.size == 0:
         raise ValueError("empty image crop")
     if bgr.ndim == 2:
         bgr = cv2.cvtColor(bgr, cv2.COLOR_GRAY2BGR)
     elif bgr.shape[2] == 4:
         bgr = cv2.cvtColor(bgr, cv2.COLOR_BGRA2BGR)
-    small = cv2.resize(bgr, (size, size), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(canonical(np.ascontiguousarray(bgr), max(CANONICAL_SIZE, size)), (size, size), interpolation=cv2.INTER_AREA)
     return cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
 
 

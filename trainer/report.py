@@ -42,12 +42,32 @@ def _figures(metrics: dict) -> list[tuple[str, go.Figure]]:
         per = test["per_class"]
         figs.append(("Accuracy per class", go.Figure(go.Bar(x=list(per), y=list(per.values())))
                      .update_layout(yaxis_range=[0, 1.02], yaxis_title="accuracy")))
+    calibration = metrics.get("calibration") or {}
+    for key, label in (("validation", "validation split"), ("unseen", "unseen people")):
+        if calibration.get(key):
+            figs.append((f"Reliability on the {label}: confidence against accuracy "
+                         f"(temperature {calibration['temperature']:.2f})", _reliability(calibration[key])))
     unseen = (metrics.get("unseen") or {}).get("per_class")
     if unseen:
         figs.append(("Accuracy per class on unseen people", go.Figure(
             go.Bar(x=list(unseen), y=list(unseen.values()), marker_color="#dc2626"))
             .update_layout(yaxis_range=[0, 1.02], yaxis_title="accuracy")))
     return figs
+
+
+def _reliability(part: dict) -> go.Figure:
+    """Accuracy per confidence bin before and after the temperature; the diagonal is perfect."""
+    fig = go.Figure()
+    fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfectly calibrated",
+                    line=dict(dash="dot", color="#9ca3af"))
+    for when, colour in (("before", "#f59e0b"), ("after", "#2563eb")):
+        rows = [r for r in part[f"reliability_{when}"] if r["count"]]
+        fig.add_scatter(x=[r["confidence"] for r in rows], y=[r["accuracy"] for r in rows],
+                        mode="lines+markers", marker=dict(size=[6 + 14 * (r["count"] / max(1, max(q["count"] for q in rows))) ** 0.5 for r in rows]),
+                        name=f"{when} (ECE {part[f'ece_{when}']:.3f})", line=dict(color=colour),
+                        text=[f"{r['count']} predictions" for r in rows])
+    return fig.update_layout(xaxis_title="confidence shown", yaxis_title="share right",
+                             xaxis_range=[0, 1.02], yaxis_range=[0, 1.02])
 
 
 def _summary_rows(metrics: dict) -> list[tuple[str, str]]:
@@ -60,6 +80,12 @@ def _summary_rows(metrics: dict) -> list[tuple[str, str]]:
         if metrics.get(key):
             rows.append((f"{label} ({metrics[key]['source']})",
                          f"{metrics[key]['accuracy']:.4f} on {metrics[key]['images']} images"))
+    calibration = metrics.get("calibration") or {}
+    if calibration:
+        ece = "; ".join(f"{k}: ECE {calibration[k]['ece_before']:.3f} -> {calibration[k]['ece_after']:.3f}"
+                        for k in ("validation", "unseen") if k in calibration)
+        rows.append(("Confidence calibration",
+                     f"temperature {calibration['temperature']:.3f}, fitted on the {calibration['fitted_on']}; {ece}"))
     if metrics.get("config"):
         rows.append(("Settings", ", ".join(f"{k}={v}" for k, v in metrics["config"].items())))
     if metrics.get("dataset"):

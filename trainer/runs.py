@@ -89,7 +89,7 @@ def run_training(data_path: str | Path, out_dir: str | Path, cfg: TrainConfig,
 
     metrics = {"arch": cfg.arch, "created": datetime.now().isoformat(timespec="seconds"),
                "config": cfg.to_dict(), "dataset": asdict(data.summary()), "split": result.split,
-               "history": history, "test": result.test,
+               "history": history, "test": result.test, "calibration": result.calibration,
                "fine_tuned_from": str(init_from) if init_from else None}
     if unseen is not None:
         s = score(predict_pixels(result.model, unseen.images, result.mean, result.std), unseen.labels)
@@ -98,7 +98,7 @@ def run_training(data_path: str | Path, out_dir: str | Path, cfg: TrainConfig,
     out = Path(out_dir)
     with run_folder(out) as tmp:
         save_checkpoint(tmp / "model.pt", result.model, cfg.arch, result.mean, result.std, data.images.shape[1],
-                        history=history, dataset=asdict(data.summary()), config=cfg.to_dict(),
+                        temperature=result.temperature, history=history, dataset=asdict(data.summary()), config=cfg.to_dict(),
                         test_accuracy=result.test["accuracy"],
                         unseen_accuracy=metrics.get("unseen", {}).get("accuracy"))
         write_report(metrics, tmp, title=f"Training run {out.name}")
@@ -138,7 +138,8 @@ def evaluate_model(model_path: str | Path, data_path: str | Path, out_dir: str |
     """Score a checkpoint on any labelled folder; optionally write a report there."""
     loaded = load_checkpoint(model_path)
     data = load_dataset(data_path, size=loaded.input_size, min_classes=1, progress=load_progress)
-    test = score(predict_pixels(loaded.model, data.images, loaded.mean, loaded.std), data.labels)
+    test = score(predict_pixels(loaded.model, data.images, loaded.mean, loaded.std,
+                                temperature=loaded.temperature), data.labels)
     metrics = {"arch": loaded.arch, "created": datetime.now().isoformat(timespec="seconds"),
                "model": str(model_path), "dataset": asdict(data.summary()), "test": test,
                "test_label": "Accuracy"}

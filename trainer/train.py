@@ -16,6 +16,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .augment import augment_batch
+from .calibrate import expected_calibration_error, fit_temperature, reliability
 from .data import ImageDataset, split_indices
 from .labels import CLASSES
 from .models import build_model
@@ -124,6 +125,8 @@ class TrainResult:
     history: list[EpochRecord]
     test: dict
     split: dict = field(default_factory=dict)
+    temperature: float = 1.0
+    calibration: dict = field(default_factory=dict)
 
 
 def check_device(name: str) -> torch.device:
@@ -152,16 +155,59 @@ def channel_stats(images: np.ndarray) -> tuple[tuple, tuple]:
 
 
 @torch.no_grad()
-def predict_pixels(model: nn.Module, images, mean, std, device=None, batch_size: int = 1024):
-    """Class probabilities (N x classes) for uint8 RGB pixel arrays."""
+def predict_logits(model: nn.Module, images, mean, std, device=None, batch_size: int = 1024,
+                   augment_seed: int | None = None) -> torch.Tensor:
+    """Raw class scores (N x classes) for uint8 RGB pixel arrays (augmented when a seed is given)."""
     device = device or next(model.parameters()).device
     model.eval()
     pixels = torch.as_tensor(images)
+    gen = torch.Generator(device=device).manual_seed(augment_seed) if augment_seed is not None else None
     out = []
     for start in range(0, len(pixels), batch_size):
-        batch = normalize(pixels[start:start + batch_size].to(device), mean, std)
-        out.append(F.softmax(model(batch), dim=1).cpu())
+        x = to_unit(pixels[start:start + batch_size].to(device))
+        if gen is not None:
+            x = augment_batch(x, gen)
+        out.append(model(standardize(x, mean, std)).float().cpu())
     return torch.cat(out) if out else torch.empty(0, len(CLASSES))
+
+
+def predict_pixels(model: nn.Module, images, mean, std, device=None, batch_size: int = 1024,
+                   temperature: float = 1.0) -> torch.Tensor:
+    """Class probabilities (N x classes) for uint8 RGB pixel arrays."""
+    return F.softmax(predict_logits(model, images, mean, std, device, batch_size) / temperature, dim=1)
+
+
+def calibrate(model: nn.Module, images, labels, mean, std, seed: int = 0) -> tuple[float, dict]:
+    """Fit the temperature on held-out images, as they are and under two draws of augmentation.
+
+    Held-out photos of the training people are nearly all right; the augmented copies add
+    the harder, unfamiliar views that new people and rooms bring, so the fitted confidence
+    does not promise near-certainty on them.
+    """
+    labels = torch.as_tensor(labels).cpu()
+    logits = torch.cat([predict_logits(model, images, mean, std, augment_seed=s)
+                        for s in (None, seed + 1, seed + 2)])
+    targets = labels.repeat(3)
+    temperature = fit_temperature(logits, targets)
+    before, after = F.softmax(logits, 1), F.softmax(logits / temperature, 1)
+    return temperature, {
+        "temperature": temperature,
+        "fitted_on": f"validation split ({len(labels)} images) as is and under two draws of augmentation",
+        "validation": {"ece_before": expected_calibration_error(before, targets),
+                       "ece_after": expected_calibration_error(after, targets),
+                       "reliability_before": reliability(before, targets),
+                       "reliability_after": reliability(after, targets)},
+    }
+
+
+def calibration_on(model: nn.Module, images, labels, mean, std, temperature: float) -> dict:
+    """ECE and reliability bins on a labelled set (e.g. unseen people), before/after the temperature."""
+    logits = predict_logits(model, images, mean, std)
+    before, after = F.softmax(logits, 1), F.softmax(logits / temperature, 1)
+    return {"ece_before": expected_calibration_error(before, labels),
+            "ece_after": expected_calibration_error(after, labels),
+            "reliability_before": reliability(before, labels),
+            "reliability_after": reliability(after, labels)}
 
 
 def score(probs: torch.Tensor, labels) -> dict:
@@ -255,7 +301,11 @@ def train(data: ImageDataset, cfg: TrainConfig, callback: TrainingCallback | Non
         history.append(record)
         callback.on_epoch(record)
 
-    test = score(predict_pixels(model, images[test_idx], mean, std), labels[test_idx].cpu())
+    temperature, calibration = calibrate(model, images[val_idx], labels[val_idx], mean, std, cfg.seed)
+    if unseen is not None and len(unseen):
+        calibration["unseen"] = calibration_on(model, unseen.images, unseen.labels, mean, std, temperature)
+    test = score(predict_pixels(model, images[test_idx], mean, std, temperature=temperature),
+                 labels[test_idx].cpu())
     split = {"train": len(train_idx), "test": len(test_idx), "validation": len(val_idx)}
-    return TrainResult(model.cpu().eval(), cfg, mean, std, history, test, split)
+    return TrainResult(model.cpu().eval(), cfg, mean, std, history, test, split, temperature, calibration)
 

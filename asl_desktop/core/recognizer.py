@@ -21,6 +21,7 @@ class Prediction:
     label: str
     confidence: float
     top: list[tuple[str, float]]  # best first
+    probs: dict[str, float]        # every class, calibrated (the speller averages these)
 
 
 @dataclass
@@ -49,14 +50,18 @@ class Classifier:
     @torch.inference_mode()
     def predict_pixels(self, pixels: np.ndarray, k: int = 5) -> Prediction:
         x = normalize(pixels, self.loaded.mean, self.loaded.std).unsqueeze(0).to(self.device)
-        probs = torch.softmax(self.model(x), dim=1)[0].cpu()
+        probs = torch.softmax(self.model(x) / self.loaded.temperature, dim=1)[0].cpu()
         values, idx = probs.topk(k)
         top = [(self.loaded.classes[i], float(v)) for v, i in zip(values, idx)]
-        return Prediction(top[0][0], top[0][1], top)
+        return Prediction(top[0][0], top[0][1], top, dict(zip(self.loaded.classes, probs.tolist())))
 
 
 class Recognizer:
-    """Applies mirroring, finds the crop (tracker or guide box) and classifies it."""
+    """Mirrors the view when asked, finds the crop (tracker or guide box) and classifies it.
+
+    The model always sees the crop unmirrored, so the mirror setting changes what the user
+    sees, never what is spelled: the window and `transcribe` agree on the same video.
+    """
 
     def __init__(self, classifier: Classifier, guide: GuideBox | None = None,
                  mirror: bool = False, auto: bool = False):
@@ -74,7 +79,10 @@ class Recognizer:
         tracked = box is not None
         if box is None:
             box = self.guide.to_pixels(w, h)
-        pixels = to_model_pixels(crop(frame, box), self.classifier.loaded.input_size)
+        hand = crop(frame, box)
+        if self.mirror:  # mirroring is for the viewer: the model sees the hand as the camera did
+            hand = cv2.flip(hand, 1)
+        pixels = to_model_pixels(hand, self.classifier.loaded.input_size)
         prediction = self.classifier.predict_pixels(pixels)
         latency = (time.perf_counter() - started) * 1000
         return FrameResult(frame, box, tracked, pixels, prediction, timestamp, latency)

@@ -10,11 +10,15 @@ import numpy as np
 
 @dataclass(frozen=True)
 class GuideBox:
-    """A square in relative units: centre (cx, cy) in [0, 1], side as a share of the shorter side."""
+    """A square in relative units: centre (cx, cy) in [0, 1], side as a share of the shorter side.
+
+    The default, shared by the window and `transcribe`, is the largest centred square: the
+    whole height of a landscape frame, framed as the training photos are (hand filling it).
+    """
 
     cx: float = 0.5
     cy: float = 0.5
-    size: float = 0.6
+    size: float = 1.0
 
     def to_pixels(self, width: int, height: int) -> tuple[int, int, int]:
         """(x, y, side) of the square in pixels, kept inside the frame."""

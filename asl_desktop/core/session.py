@@ -53,7 +53,7 @@ class LiveSession:
         with self._lock:
             result = self.recognizer.process(image, timestamp)
             p = result.prediction
-            spelling = None if self.paused else self.speller.update(timestamp, p.label, p.confidence)
+            spelling = None if self.paused else self.speller.update(timestamp, p.probs)
             self._times.append(time.monotonic())
             span = self._times[-1] - self._times[0]
             fps = (len(self._times) - 1) / span if span > 0 else 0.0

@@ -1,19 +1,26 @@
-"""Turns a stream of per-frame predictions into text (pure logic, no Qt).
+"""Turns a stream of per-frame class probabilities into text (pure logic, no Qt).
 
-A short majority vote over recent frames removes flicker; a letter is committed when the
-voted label holds above the confidence threshold for `hold` seconds. The same letter is
-not committed twice in a row until the prediction changes (or `nothing` is seen), so
-HELLO needs a brief change between the two L's. `space` adds a space, `del` deletes the
-last character, `nothing` commits nothing.
+The speller averages the (calibrated) probabilities of the frames in the last `smooth`
+seconds and calls a sign *clear* when its average is at least `threshold` and leads the
+runner-up by `margin`. A clear sign held for `hold` seconds is committed; an unsure moment
+shorter than `rearm` seconds (a blurred frame, a one-frame dip) neither resets the hold
+nor counts as a change. The same letter is not committed twice in a row until something
+else is clear (`nothing`, another sign) or the hand has been unsure for `rearm` seconds,
+so HELLO needs only the natural movement between the two L's. `space` adds a space,
+`del` deletes the last character, `nothing` commits nothing.
 """
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-DEFAULT_THRESHOLD = 0.6
+DEFAULT_THRESHOLD = 0.5
 DEFAULT_HOLD = 0.8
+DEFAULT_MARGIN = 0.2
+DEFAULT_SMOOTH = 0.3
+DEFAULT_REARM = 0.25
 
 
 @dataclass
@@ -25,17 +32,20 @@ class SpellerState:
 
 
 class Speller:
-    def __init__(self, threshold: float = DEFAULT_THRESHOLD, hold: float = DEFAULT_HOLD, window: int = 5):
-        self.threshold, self.hold = threshold, hold
-        self.votes: deque[str | None] = deque(maxlen=window)
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD, hold: float = DEFAULT_HOLD,
+                 margin: float = DEFAULT_MARGIN, smooth: float = DEFAULT_SMOOTH, rearm: float = DEFAULT_REARM):
+        self.threshold, self.hold, self.margin, self.smooth, self.rearm = threshold, hold, margin, smooth, rearm
+        self.recent: deque[tuple[float, Mapping[str, float]]] = deque()
         self.text = ""
         self._candidate: str | None = None
         self._since = 0.0
-        self._blocked: str | None = None  # last committed label, until the prediction changes
+        self._unsure_since: float | None = None
+        self._blocked: str | None = None  # the last committed label, until it is re-armed
 
     def reset_hold(self) -> None:
-        self.votes.clear()
+        self.recent.clear()
         self._candidate = None
+        self._unsure_since = None
 
     def clear(self) -> None:
         self.text = ""
@@ -45,25 +55,52 @@ class Speller:
     def backspace(self) -> None:
         self.text = self.text[:-1]
 
-    def update(self, timestamp: float, label: str, confidence: float) -> SpellerState:
-        self.votes.append(label if confidence >= self.threshold else None)
-        voted, count = Counter(self.votes).most_common(1)[0]
-        if voted is None or count * 2 <= len(self.votes):
-            self._candidate = None  # no confident majority: flicker or uncertainty
-            return SpellerState(self.text, None, 0.0, None)
-        if voted != self._blocked:
-            self._blocked = None  # a different confident sign (or nothing) re-arms the last one
-        if voted == "nothing" or voted == self._blocked:
+    def average(self, timestamp: float, probs: Mapping[str, float]) -> list[tuple[str, float]]:
+        """Add a frame; the mean probability per label over the last `smooth` seconds, best first."""
+        self.recent.append((timestamp, probs))
+        while len(self.recent) > 1 and timestamp - self.recent[0][0] > self.smooth:
+            self.recent.popleft()
+        total: dict[str, float] = {}
+        for _, frame in self.recent:
+            for label, p in frame.items():
+                total[label] = total.get(label, 0.0) + p
+        n = len(self.recent)
+        return sorted(((label, p / n) for label, p in total.items()), key=lambda lp: -lp[1])
+
+    def update(self, timestamp: float, probs: Mapping[str, float]) -> SpellerState:
+        """Feed one frame's class probabilities (any subset of labels; missing ones count as 0)."""
+        ranked = self.average(timestamp, probs)
+        best, p1 = ranked[0] if ranked else (None, 0.0)
+        p2 = ranked[1][1] if len(ranked) > 1 else 0.0
+        if best is None or p1 < self.threshold or p1 - p2 < self.margin:
+            return self._unsure(timestamp)
+        self._unsure_since = None
+        if best != self._blocked:
+            self._blocked = None  # something else is clear: the last letter may come again
+        if best == "nothing" or best == self._blocked:
             self._candidate = None
             return SpellerState(self.text, None, 0.0, None)
-        if voted != self._candidate:
-            self._candidate, self._since = voted, timestamp
-        progress = min(1.0, (timestamp - self._since) / self.hold) if self.hold > 0 else 1.0
+        if best != self._candidate:
+            self._candidate, self._since = best, timestamp
+        progress = self._progress(timestamp)
         if progress < 1.0:
-            return SpellerState(self.text, voted, progress, None)
-        self._commit(voted)
-        self._blocked, self._candidate = voted, None
-        return SpellerState(self.text, voted, 1.0, voted)
+            return SpellerState(self.text, best, progress, None)
+        self._commit(best)
+        self._blocked, self._candidate = best, None
+        return SpellerState(self.text, best, 1.0, best)
+
+    def _unsure(self, timestamp: float) -> SpellerState:
+        if self._unsure_since is None:
+            self._unsure_since = timestamp
+        if timestamp - self._unsure_since >= self.rearm:
+            self._blocked = self._candidate = None  # a real pause: start over, re-arm the last letter
+            return SpellerState(self.text, None, 0.0, None)
+        if self._candidate is None:
+            return SpellerState(self.text, None, 0.0, None)
+        return SpellerState(self.text, self._candidate, min(self._progress(timestamp), 0.99), None)
+
+    def _progress(self, timestamp: float) -> float:
+        return min(1.0, (timestamp - self._since) / self.hold) if self.hold > 0 else 1.0
 
     def _commit(self, label: str) -> None:
         if label == "space":

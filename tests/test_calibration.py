@@ -1,0 +1,59 @@
+import numpy as np
+import pytest
+import torch
+
+from asl_desktop.core.recognizer import Classifier
+from trainer.calibrate import expected_calibration_error, fit_temperature, reliability
+from trainer.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from trainer.models import DeepCNN
+
+
+def _overconfident(n=3000, classes=5, accuracy=0.7, seed=0):
+    """Logits that are right 70% of the time yet claim ~99% confidence."""
+    g = torch.Generator().manual_seed(seed)
+    labels = torch.randint(0, classes, (n,), generator=g)
+    wrong = (labels + torch.randint(1, classes, (n,), generator=g)) % classes
+    predicted = torch.where(torch.rand(n, generator=g) < accuracy, labels, wrong)
+    logits = torch.randn(n, classes, generator=g)
+    logits[torch.arange(n), predicted] += 8.0
+    return logits, labels
+
+
+def test_temperature_makes_confidence_match_accuracy():
+    logits, labels = _overconfident()
+    before = torch.softmax(logits, 1)
+    t = fit_temperature(logits, labels)
+    after = torch.softmax(logits / t, 1)
+    assert t > 1.5  # over-confident scores are softened
+    assert expected_calibration_error(after, labels) < 0.08
+    assert expected_calibration_error(before, labels) > 0.25
+    assert abs(after.max(1).values.mean().item() - 0.7) < 0.05
+
+
+def test_reliability_bins_count_every_prediction():
+    logits, labels = _overconfident(n=500)
+    rows = reliability(torch.softmax(logits, 1), labels)
+    assert sum(r["count"] for r in rows) == 500 and len(rows) == 10
+
+
+def test_checkpoint_temperature_is_applied_to_shown_confidence(tmp_path):
+    torch.manual_seed(0)
+    model = DeepCNN().eval()
+    pixels = np.random.default_rng(0).integers(0, 255, (28, 28, 3), dtype=np.uint8)
+    save_checkpoint(tmp_path / "t1.pt", model, "deepcnn", (0.5,) * 3, (0.25,) * 3, 28)
+    save_checkpoint(tmp_path / "t5.pt", model, "deepcnn", (0.5,) * 3, (0.25,) * 3, 28, temperature=5.0)
+    sharp = Classifier.from_path(tmp_path / "t1.pt").predict_pixels(pixels)
+    soft = Classifier.from_path(tmp_path / "t5.pt").predict_pixels(pixels)
+    assert load_checkpoint(tmp_path / "t5.pt").temperature == 5.0
+    assert soft.label == sharp.label and soft.confidence < sharp.confidence
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, float("nan"), "hot"])
+def test_a_bad_temperature_is_refused_with_a_message(tmp_path, bad):
+    path = tmp_path / "bad.pt"
+    save_checkpoint(path, DeepCNN(), "deepcnn", (0.5,) * 3, (0.25,) * 3, 28)
+    payload = torch.load(path, weights_only=True)
+    payload["temperature"] = bad
+    torch.save(payload, path)
+    with pytest.raises(CheckpointError, match="temperature"):
+        load_checkpoint(path)
