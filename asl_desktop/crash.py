@@ -9,22 +9,20 @@ an exception on the GUI thread. Workers catch their own errors, log them with
 from __future__ import annotations
 
 import faulthandler
-import os
 import sys
 import threading
 import traceback
 from datetime import datetime
 from pathlib import Path
 
-import platformdirs
+from trainer.runs import user_data_dir
 
 _log = None          # the open crash log, once installed
 _dialog_open = False  # one dialog at a time: a per-frame error must not stack hundreds
 
 
 def crash_log_path() -> Path:
-    base = os.environ.get("ASL_DESKTOP_DATA") or platformdirs.user_data_dir("asl-desktop")
-    return Path(base) / "crash.log"
+    return user_data_dir() / "crash.log"
 
 
 def summary(exc: BaseException) -> str:

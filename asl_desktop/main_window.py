@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
@@ -22,12 +22,16 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.live = LiveTab()
         self.tabs.addTab(self.live, "Live")
-        self.training = None
+        self.training = self.my_signs = None
         if with_training:
             from .training_tab import TrainingTab
             self.training = TrainingTab()
             self.training.use_model.connect(self.load_model)
             self.tabs.addTab(self.training, "Training")
+            from .my_signs_tab import MySignsTab
+            self.my_signs = MySignsTab(self.live, lambda: self.model_path)
+            self.my_signs.use_model.connect(self.load_model)
+            self.tabs.addTab(self.my_signs, "My signs")
         self.model_label = QLabel()
         self.statusBar().addPermanentWidget(self.model_label)
         self.live.status.connect(lambda text: self.statusBar().showMessage(text))
@@ -84,7 +88,9 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         self._action(view, "&Live tab", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action(view, "&Training tab", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
+        self._action(view, "&My signs tab", lambda: self.tabs.setCurrentIndex(2), "Ctrl+3")
         help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "The &signs", self.show_signs, "F1")
         self._action(help_menu, "&About ASL Desktop", self.about)
 
     # actions ---------------------------------------------------------------------
@@ -147,6 +153,14 @@ class MainWindow(QMainWindow):
                           "<i>nothing</i> are signs too.</p>"
                           "<p>Model trained on the ASL Alphabet photos (Apache License 2.0).</p>")
 
+    def show_signs(self) -> None:
+        """A sheet of all 29 signs: how each hand is shaped."""
+        rows = "".join(f"<tr><td><b>{label if len(label) == 1 else label.upper()}</b></td><td>{text}</td></tr>"
+                       for label, text in paths.sign_descriptions().items())
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "The signs", f"<table cellspacing='4'>{rows}</table>", parent=self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.exec()
+
     def closeEvent(self, event) -> None:
         if self.training is not None and not self.training.confirm_close():
             event.ignore()
@@ -154,5 +168,6 @@ class MainWindow(QMainWindow):
         settings.write(settings.GEOMETRY, self.saveGeometry())
         if self.training is not None:
             self.training.shutdown()
+            self.my_signs.shutdown()
         self.live.shutdown()
         event.accept()

@@ -1,5 +1,6 @@
 """Files that ship with the app."""
 
+import json
 from importlib.resources import files
 from pathlib import Path
 
@@ -18,3 +19,8 @@ def default_model_report() -> Path:
 
 def app_icon() -> Path:
     return resources() / "icons" / "asl-desktop.svg"
+
+
+def sign_descriptions() -> dict[str, str]:
+    """One line per sign saying how the hand is shaped."""
+    return json.loads((resources() / "signs" / "descriptions.json").read_text(encoding="utf-8"))

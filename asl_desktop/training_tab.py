@@ -321,8 +321,8 @@ class TrainingTab(QWidget):
         self._history: list[EpochRecord] = []
         self.use_button.setEnabled(False)
         self.log.appendPlainText(f"Training {cfg.arch} for {cfg.epochs} epochs on {self.scanned_path}")
-        self.worker = TrainingWorker(self.scanned_path, cfg,
-                                     self.current_model if self.finetune.isChecked() else None)
+        self.worker = TrainingWorker.training(self.scanned_path, cfg,
+                                              self.current_model if self.finetune.isChecked() else None)
         self.worker.loading.connect(self._on_loading)  # a method: runs on the GUI thread
         self.worker.started.connect(self._on_started)
         self.worker.batch.connect(self._on_batch)

@@ -13,10 +13,12 @@ import queue
 import signal
 import threading
 import time
+from dataclasses import asdict
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from trainer.child_run import run_in_child
+from trainer.finetune import FinetuneConfig
 from trainer.data import load_dataset
 from trainer.runs import new_run_dir
 from trainer.train import TrainConfig, TrainingCancelled
@@ -45,13 +47,25 @@ class TrainingWorker(QObject):
     cancelled = Signal()
     done = Signal()
 
-    def __init__(self, data_path: str, cfg: TrainConfig, init_from: str | None = None):
+    def __init__(self, job: dict):
+        """job: what `trainer.child_run.run_in_child` runs; see `training` and `finetune`."""
         super().__init__()
-        self.data_path, self.cfg, self.init_from = data_path, cfg, init_from
+        self.job = job
         self._ctx = mp.get_context("spawn")
         self._cancel = self._ctx.Event()
         self._cancelled_at: float | None = None
         self.process = None
+
+    @classmethod
+    def training(cls, data_path: str, cfg: TrainConfig, init_from: str | None = None) -> TrainingWorker:
+        return cls({"kind": "train", "data": data_path, "out": str(new_run_dir(cfg.arch)),
+                    "config": cfg.to_dict(), "init_from": init_from})
+
+    @classmethod
+    def finetune(cls, model: str, own: str, cfg: FinetuneConfig, base: str | None = None) -> TrainingWorker:
+        """Fine-tune `model` on the samples in `own`, replaying `base` when given."""
+        return cls({"kind": "finetune", "model": model, "own": own, "out": str(new_run_dir("my-signs")),
+                    "base": base, "config": asdict(cfg)})
 
     def cancel(self) -> None:
         """Thread-safe: the run stops at the next batch (or the next 256 images while decoding)."""
@@ -63,8 +77,7 @@ class TrainingWorker(QObject):
         events = self._ctx.Queue()
         self.process = self._ctx.Process(
             target=run_in_child, name="asl-training", daemon=True,
-            args=(events, self._cancel, self.data_path, str(new_run_dir(self.cfg.arch)), self.cfg.to_dict(),
-                  self.init_from, str(crash_log_path())))
+            args=(events, self._cancel, self.job, str(crash_log_path())))
         try:
             self.process.start()
             while not self._dispatch(events):
@@ -127,6 +140,16 @@ class DatasetScanWorker(QObject):
         super().__init__()
         self.path = path
         self._cancel = threading.Event()
+
+    @classmethod
+    def finetune(cls, model: str, own: str, cfg: FinetuneConfig, base: str | None = None) -> TrainingWorker:
+        """A worker that fine-tunes `model` on the samples in `own` (replaying `base` when given)."""
+        worker = cls.__new__(cls)
+        QObject.__init__(worker)
+        worker.job = {"kind": "finetune", "model": model, "own": own, "out": str(new_run_dir("my-signs")),
+                      "base": base, "config": asdict(cfg)}
+        worker._init_process_state()
+        return worker
 
     def cancel(self) -> None:
         """Thread-safe: stop at the next 256 images; nothing is emitted."""

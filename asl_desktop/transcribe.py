@@ -6,6 +6,8 @@ import argparse
 import math
 import sys
 
+import torch
+
 from trainer.checkpoint import CheckpointError
 
 from . import paths
@@ -59,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def transcribe(args) -> str:
+    torch.set_num_threads(1)  # one frame at a time: a second thread only spins (as in the window)
     session = LiveSession(Speller(args.threshold, args.hold), GuideBox(), False, args.auto,
                           Classifier.from_path(args.model))
     frames = 0

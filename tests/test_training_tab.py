@@ -132,7 +132,7 @@ def test_cancel_while_images_are_still_being_read(qtbot, tmp_path, isolated_user
     from asl_desktop.training_worker import TrainingWorker
     from trainer.train import TrainConfig
     data = write_dataset(tmp_path / "data", TINY_CLASSES, per_class=12)
-    worker = TrainingWorker(str(data), TrainConfig.for_arch("aslnet", epochs=1))
+    worker = TrainingWorker.training(str(data), TrainConfig.for_arch("aslnet", epochs=1))
     worker.cancel()
     with qtbot.assertNotEmitted(worker.started), qtbot.waitSignal(worker.cancelled, timeout=30000):
         worker.run()  # on this thread: the first progress report sees the cancel

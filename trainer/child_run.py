@@ -18,7 +18,8 @@ from pathlib import Path
 
 import torch
 
-from .runs import run_training
+from .finetune import FinetuneConfig
+from .runs import run_finetune, run_training
 from .train import TrainConfig, TrainingCallback, TrainingCancelled
 
 
@@ -59,9 +60,12 @@ def _open_log(path: str):
         return None
 
 
-def run_in_child(events, cancel, data_path: str, out_dir: str, config: dict,
-                 init_from: str | None, crash_log: str | None) -> None:
-    """Entry point of the training process: run, then post exactly one final message."""
+def run_in_child(events, cancel, job: dict, crash_log: str | None) -> None:
+    """Entry point of the training process: run the job, then post exactly one final message.
+
+    job: {"kind": "train", "data", "out", "config", "init_from"} or
+         {"kind": "finetune", "model", "own", "out", "base", "config"}.
+    """
     log = _open_log(crash_log) if crash_log else None
     if log:
         faulthandler.enable(log, all_threads=True)
@@ -70,8 +74,12 @@ def run_in_child(events, cancel, data_path: str, out_dir: str, config: dict,
     torch.set_num_threads(os.cpu_count() or 1)
     callback = _QueueCallback(events, cancel)
     try:
-        out = run_training(data_path, out_dir, TrainConfig(**config), callback,
-                           init_from=init_from, load_progress=callback.loading)
+        if job["kind"] == "finetune":
+            out = run_finetune(job["model"], job["own"], job["out"], FinetuneConfig(**job["config"]), callback,
+                               base_path=job.get("base"), load_progress=callback.loading)
+        else:
+            out = run_training(job["data"], job["out"], TrainConfig(**job["config"]), callback,
+                               init_from=job.get("init_from"), load_progress=callback.loading)
         events.put(("succeeded", {"checkpoint": str(out.checkpoint), "report": str(out.report),
                                   "metrics": out.metrics}))
     except TrainingCancelled:

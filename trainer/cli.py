@@ -13,7 +13,8 @@ from tqdm import tqdm
 from .checkpoint import CheckpointError
 from .data import DatasetError
 from .models import ARCHS
-from .runs import evaluate_model, new_run_dir, run_training
+from .finetune import FinetuneConfig
+from .runs import evaluate_model, new_run_dir, run_finetune, run_training
 from .train import TrainConfig, TrainingCallback
 
 
@@ -74,6 +75,27 @@ def cmd_train(args) -> int:
     return 0
 
 
+def cmd_finetune(args) -> int:
+    cfg = FinetuneConfig(**{k: v for k, v in (("epochs", args.epochs), ("seed", args.seed)) if v is not None})
+    out = Path(args.out) if args.out else new_run_dir("finetune")
+    callback = TqdmCallback()
+    bar, progress = _load_bar("reading images")
+    try:
+        result = run_finetune(args.model, args.own, out, cfg, callback, base_path=args.base,
+                              unseen_path=args.unseen, load_progress=progress)
+    finally:
+        bar.close()
+        callback.close()
+    f = result.metrics["finetune"]
+    print(f"your held-back samples ({f['split']['held_back']}): {f['held_back_before']:.4f} before, "
+          f"{f['held_back_after']:.4f} after; {f['seconds']:.0f} s"
+          + ("" if args.base else "; no --base data: early layers frozen"))
+    if "unseen" in f:
+        print(f"other people ({args.unseen}): {f['unseen']['before']:.4f} before, {f['unseen']['after']:.4f} after")
+    print(f"model:  {result.checkpoint}\nreport: {result.report}")
+    return 0
+
+
 def cmd_evaluate(args) -> int:
     out = Path(args.out) if args.out else new_run_dir("eval")
     bar, progress = _load_bar("reading images")
@@ -104,6 +126,16 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--unseen", metavar="DIR", help="labelled photos of other people, scored every epoch")
     t.add_argument("--device", help="cpu or cuda (default: cuda when present)")
     t.set_defaults(func=cmd_train)
+    f = sub.add_parser("finetune", help="fine-tune a model on your own recorded signs")
+    f.add_argument("model", help="the model to start from (e.g. the shipped resources/models/deepcnn.pt)")
+    f.add_argument("own", help="folder of your samples, one sub-folder per sign (as the app records them)")
+    f.add_argument("--out", help="output folder (default: a new folder in the user's runs folder)")
+    f.add_argument("--base", metavar="DATA", help="the base dataset, to replay so the model does not forget "
+                   "(without it the early layers are frozen)")
+    f.add_argument("--epochs", type=int, help=f"passes over your samples (default {FinetuneConfig.epochs})")
+    f.add_argument("--seed", type=int)
+    f.add_argument("--unseen", metavar="DIR", help="labelled photos of other people, scored before and after")
+    f.set_defaults(func=cmd_finetune)
     e = sub.add_parser("evaluate", help="score a model on a labelled folder and write a report")
     e.add_argument("model")
     e.add_argument("data")

@@ -15,14 +15,20 @@ import platformdirs
 
 from .checkpoint import load_checkpoint, save_checkpoint
 from .data import Progress, load_dataset
+from .finetune import FinetuneConfig, finetune
+from .finetune import summary as finetune_summary
 from .report import write_report
 from .train import TrainConfig, TrainingCallback, predict_pixels, score, train
 
 
+def user_data_dir() -> Path:
+    """The user's data folder (runs, own signs, crash log); ASL_DESKTOP_DATA overrides it."""
+    return Path(os.environ.get("ASL_DESKTOP_DATA") or platformdirs.user_data_dir("asl-desktop"))
+
+
 def runs_dir() -> Path:
     """Where runs live: the user's data folder (never inside the installed package)."""
-    base = os.environ.get("ASL_DESKTOP_DATA") or platformdirs.user_data_dir("asl-desktop")
-    return Path(base) / "runs"
+    return user_data_dir() / "runs"
 
 
 def new_run_dir(tag: str) -> Path:
@@ -102,6 +108,31 @@ def run_training(data_path: str | Path, out_dir: str | Path, cfg: TrainConfig,
                         test_accuracy=result.test["accuracy"],
                         unseen_accuracy=metrics.get("unseen", {}).get("accuracy"))
         write_report(metrics, tmp, title=f"Training run {out.name}")
+    return RunOutput(out / "model.pt", out / "report.html", metrics)
+
+
+def run_finetune(model_path: str | Path, own_path: str | Path, out_dir: str | Path, cfg: FinetuneConfig,
+                 callback: TrainingCallback | None = None, base_path: str | Path | None = None,
+                 unseen_path: str | Path | None = None, load_progress: Progress | None = None) -> RunOutput:
+    """Fine-tune a checkpoint on a folder of own samples; write the same files as `run_training`."""
+    check_out_dir(Path(out_dir))
+    base = load_checkpoint(model_path)
+    own = load_dataset(own_path, size=base.input_size, min_classes=1, progress=load_progress)
+    replay = load_dataset(base_path, size=base.input_size, progress=load_progress) if base_path else None
+    unseen = load_dataset(unseen_path, size=base.input_size, min_classes=1) if unseen_path else None
+    result = finetune(base, own, cfg, callback, replay=replay, unseen=unseen)
+    history = [asdict(r) for r in result.history]
+    metrics = {"arch": base.arch, "created": datetime.now().isoformat(timespec="seconds"),
+               "config": asdict(cfg), "dataset": asdict(own.summary()), "split": result.split,
+               "history": history, "test": result.after, "test_label": "Accuracy on your held-back samples",
+               "finetune": {**finetune_summary(result, cfg), "base_data": str(base_path) if base_path else None},
+               "fine_tuned_from": str(model_path)}
+    out = Path(out_dir)
+    with run_folder(out) as tmp:
+        save_checkpoint(tmp / "model.pt", result.model, base.arch, base.mean, base.std, base.input_size,
+                        temperature=base.temperature, history=history, dataset=asdict(own.summary()),
+                        config=asdict(cfg), test_accuracy=result.after["accuracy"], fine_tuned_from=str(model_path))
+        write_report(metrics, tmp, title=f"Fine-tuned on your signs: {out.name}")
     return RunOutput(out / "model.pt", out / "report.html", metrics)
 
 

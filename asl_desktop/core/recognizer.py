@@ -29,6 +29,7 @@ class FrameResult:
     frame: np.ndarray              # the frame as shown (mirrored when asked), BGR
     box: tuple[int, int, int]      # x, y, side of the crop in `frame`
     tracked: bool                  # True when the box follows a detected hand
+    hand: np.ndarray               # the BGR crop before resizing, unmirrored (recorded as a sample)
     pixels: np.ndarray             # the 28x28 RGB input the model saw
     prediction: Prediction
     timestamp: float
@@ -85,4 +86,4 @@ class Recognizer:
         pixels = to_model_pixels(hand, self.classifier.loaded.input_size)
         prediction = self.classifier.predict_pixels(pixels)
         latency = (time.perf_counter() - started) * 1000
-        return FrameResult(frame, box, tracked, pixels, prediction, timestamp, latency)
+        return FrameResult(frame, box, tracked, hand, pixels, prediction, timestamp, latency)

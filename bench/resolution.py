@@ -1,0 +1,64 @@
+"""Does the model's accuracy depend on the source resolution? The Massey photos (64 px) scored
+through other paths to 28x28: upscaled to 400 px and 1080 px first, re-encoded as a poor
+JPEG, slightly blurred. With the canonical preprocessing path the figures should agree
+within a point.
+
+Run: .venv/bin/python bench/resolution.py [--massey DIR] [--model PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from asl_desktop import paths  # noqa: E402
+from trainer.checkpoint import load_checkpoint  # noqa: E402
+from trainer.labels import CLASSES  # noqa: E402
+from trainer.preprocess import to_model_pixels  # noqa: E402
+from trainer.train import predict_pixels  # noqa: E402
+
+
+def _jpeg(img: np.ndarray, quality: int) -> np.ndarray:
+    return cv2.imdecode(cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])[1], cv2.IMREAD_COLOR)
+
+
+PATHS = {
+    "64 px as stored": lambda im: im,
+    "upscaled to 400 px (cubic)": lambda im: cv2.resize(im, (400, 400), interpolation=cv2.INTER_CUBIC),
+    "upscaled to 400 px, JPEG q60": lambda im: _jpeg(cv2.resize(im, (400, 400), interpolation=cv2.INTER_CUBIC), 60),
+    "upscaled to 1080 px (linear)": lambda im: cv2.resize(im, (1080, 1080), interpolation=cv2.INTER_LINEAR),
+    "re-encoded as JPEG q40": lambda im: _jpeg(im, 40),
+    "Gaussian blur, sigma 0.8 px": lambda im: cv2.GaussianBlur(im, (0, 0), 0.8),
+}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--massey", default="/tmp/asl/massey-letters")
+    ap.add_argument("--model", default=str(paths.default_model()))
+    args = ap.parse_args()
+    files = sorted(Path(args.massey).glob("*/*.jpg"))
+    if not files:
+        print(f"skipped: no Massey photos at {args.massey}")
+        return 0
+    torch.set_num_threads(2)
+    model = load_checkpoint(args.model)
+    labels = torch.tensor([CLASSES.index(f.parent.name.upper()) for f in files])
+    images = [cv2.imread(str(f)) for f in files]
+    print(f"model {args.model}; {len(files)} Massey photos")
+    for name, path in PATHS.items():
+        pixels = np.stack([to_model_pixels(path(im), model.input_size) for im in images])
+        probs = predict_pixels(model.model, pixels, model.mean, model.std)
+        print(f"  {name:32s} top-1 {(probs.argmax(1) == labels).float().mean():.3f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

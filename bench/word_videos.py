@@ -1,0 +1,135 @@
+"""Fingerspelled word videos from the Massey signers, spelled by `transcribe`; exact words and
+character accuracy.
+
+The Massey photos (five people on black backgrounds, never trained on) become 480x480,
+30 fps videos: each letter is one photo of that signer held for `--hold-seconds` with a
+slight hand tremor, consecutive letters are joined by a few frames of motion-blurred
+cross-fade, and a doubled letter (the L's of HELLO) gets a hand drop between its two
+photos (the hand slides out of the frame and back). Each video goes through the same code
+as `asl-desktop transcribe` with its defaults.
+
+Run: .venv/bin/python bench/word_videos.py [--massey DIR] [--model PATH] [--keep DIR]
+(DIR defaults to /tmp/asl/massey-letters, unpacked from ../shared/data/massey-letters).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from asl_desktop import paths  # noqa: E402
+from asl_desktop.transcribe import build_parser, transcribe  # noqa: E402
+
+WORDS = ["HELLO", "WORLD", "SIGN", "QUIZ", "THANK", "YOU", "BOOK", "APPLE", "NAME", "HELP"]
+SIDE, FPS = 480, 30
+
+
+def photos_by_signer(folder: Path) -> dict[str, dict[str, list[Path]]]:
+    """signer -> letter -> photos (Massey names files handN_<letter>_...)."""
+    found: dict[str, dict[str, list[Path]]] = defaultdict(lambda: defaultdict(list))
+    for f in sorted(folder.glob("*/*")):
+        found[f.name.split("_")[0]][f.parent.name.upper()].append(f)
+    return found
+
+
+def _shifted(img: np.ndarray, dx: float, dy: float, scale: float = 1.0, angle: float = 0.0) -> np.ndarray:
+    m = cv2.getRotationMatrix2D((SIDE / 2, SIDE / 2), angle, scale)
+    m[:, 2] += (dx, dy)
+    return cv2.warpAffine(img, m, (SIDE, SIDE), borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+
+
+def _blur(img: np.ndarray, length: int) -> np.ndarray:
+    kernel = np.zeros((length, length), np.float32)
+    kernel[length // 2] = 1.0 / length
+    return cv2.filter2D(img, -1, kernel)
+
+
+def word_frames(word: str, photos: dict[str, list[Path]], rng: random.Random, hold: float):
+    """The frames of one fingerspelled word."""
+    pictures = [cv2.resize(cv2.imread(str(rng.choice(photos[c]))), (SIDE, SIDE), interpolation=cv2.INTER_CUBIC)
+                for c in word]
+    for i, (letter, img) in enumerate(zip(word, pictures)):
+        for _ in range(int(hold * FPS)):  # held, with a slight tremor
+            yield _shifted(img, rng.gauss(0, 4), rng.gauss(0, 4), 1 + rng.gauss(0, 0.01), rng.gauss(0, 1.5))
+        if i + 1 == len(word):
+            break
+        nxt = pictures[i + 1]
+        if word[i + 1] == letter:  # a doubled letter: the hand drops out of view and comes back
+            for k in range(1, 7):
+                yield _blur(_shifted(img, 0, k * SIDE / 6), 9)
+            for k in range(6, 0, -1):
+                yield _blur(_shifted(nxt, 0, k * SIDE / 6), 9)
+        else:  # a quick motion-blurred cross-fade to the next handshape
+            for k in range(1, 6):
+                a = k / 6
+                yield _blur(cv2.addWeighted(img, 1 - a, nxt, a, 0), 15)
+
+
+def write_video(path: Path, frames) -> Path:
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), FPS, (SIDE, SIDE))
+    for frame in frames:
+        writer.write(frame)
+    writer.release()
+    return path
+
+
+def char_accuracy(truth: str, got: str) -> float:
+    """1 - Levenshtein distance / length of the truth (floored at 0)."""
+    prev = list(range(len(got) + 1))
+    for i, a in enumerate(truth, 1):
+        cur = [i]
+        for j, b in enumerate(got, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a != b)))
+        prev = cur
+    return max(0.0, 1 - prev[-1] / len(truth))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--massey", default="/tmp/asl/massey-letters")
+    ap.add_argument("--model", default=str(paths.default_model()))
+    ap.add_argument("--hold-seconds", type=float, default=1.5)
+    ap.add_argument("--keep", help="write the videos into this folder (default: a temporary one)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("extra", nargs="*", help="extra transcribe options, after --")
+    args = ap.parse_args()
+    folder = Path(args.massey)
+    if not folder.is_dir():
+        print(f"skipped: no Massey photos at {folder} "
+              "(tar xzf ../shared/data/massey-letters/massey-letters.tar.gz -C /tmp/asl)")
+        return 0
+    signers = photos_by_signer(folder)
+    out = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="asl-words-"))
+    out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(args.seed)
+    exact = total = 0
+    chars = []
+    started = time.perf_counter()
+    for signer, photos in sorted(signers.items()):
+        line = []
+        for word in WORDS:
+            video = write_video(out / f"{signer}_{word}.avi", word_frames(word, photos, rng, args.hold_seconds))
+            got = transcribe(build_parser().parse_args([str(video), "--model", args.model, *args.extra]))
+            exact += got == word
+            total += 1
+            chars.append(char_accuracy(word, got))
+            line.append(f"{word}->{got or '-'}")
+        print(f"{signer}: " + "  ".join(line), flush=True)
+    print(f"model {args.model}, options {' '.join(args.extra) or '(defaults)'}")
+    print(f"exact words: {exact} of {total} ({exact / total:.0%}); character accuracy {np.mean(chars):.3f}; "
+          f"{time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
