@@ -57,3 +57,19 @@ def test_a_bad_temperature_is_refused_with_a_message(tmp_path, bad):
     torch.save(payload, path)
     with pytest.raises(CheckpointError, match="temperature"):
         load_checkpoint(path)
+
+
+def test_training_stores_the_fitted_temperature_and_calibrate_refits_it(dataset_dir, tmp_path, capsys):
+    from trainer.cli import main as cli_main
+    from trainer.runs import run_training
+    from trainer.train import TrainConfig
+    out = run_training(dataset_dir, tmp_path / "run", TrainConfig.for_arch("aslnet", epochs=3, batch_size=16))
+    c = out.metrics["calibration"]
+    assert load_checkpoint(out.checkpoint).temperature == pytest.approx(c["temperature"])
+    assert "Reliability on the validation split" in out.report.read_text()
+    payload = torch.load(out.checkpoint, weights_only=True)
+    payload["temperature"] = 7.0  # as if it had never been calibrated well
+    torch.save(payload, out.checkpoint)
+    assert cli_main(["calibrate", str(out.checkpoint), str(dataset_dir)]) == 0
+    assert load_checkpoint(out.checkpoint).temperature == pytest.approx(c["temperature"], rel=1e-3)
+    assert "expected calibration error" in capsys.readouterr().out

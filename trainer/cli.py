@@ -14,7 +14,7 @@ from .checkpoint import CheckpointError
 from .data import DatasetError
 from .models import ARCHS
 from .finetune import FinetuneConfig
-from .runs import evaluate_model, new_run_dir, run_finetune, run_training
+from .runs import calibrate_checkpoint, evaluate_model, new_run_dir, run_finetune, run_training
 from .train import TrainConfig, TrainingCallback
 
 
@@ -96,6 +96,19 @@ def cmd_finetune(args) -> int:
     return 0
 
 
+def cmd_calibrate(args) -> int:
+    bar, progress = _load_bar("reading images")
+    try:
+        c = calibrate_checkpoint(args.model, args.data, args.unseen, load_progress=progress)
+    finally:
+        bar.close()
+    print(f"temperature {c['temperature']:.3f} stored in {args.model} (fitted on the {c['fitted_on']})")
+    for part in ("validation", "unseen"):
+        if part in c:
+            print(f"  {part}: expected calibration error {c[part]['ece_before']:.3f} -> {c[part]['ece_after']:.3f}")
+    return 0
+
+
 def cmd_evaluate(args) -> int:
     out = Path(args.out) if args.out else new_run_dir("eval")
     bar, progress = _load_bar("reading images")
@@ -136,6 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--seed", type=int)
     f.add_argument("--unseen", metavar="DIR", help="labelled photos of other people, scored before and after")
     f.set_defaults(func=cmd_finetune)
+    c = sub.add_parser("calibrate", help="fit a model's confidence temperature on its validation split")
+    c.add_argument("model", help="checkpoint to update (in place, atomically)")
+    c.add_argument("data", help="the dataset it was trained on (its split is re-made from the checkpoint)")
+    c.add_argument("--unseen", metavar="DIR", help="labelled photos of other people: calibration reported there too")
+    c.set_defaults(func=cmd_calibrate)
     e = sub.add_parser("evaluate", help="score a model on a labelled folder and write a report")
     e.add_argument("model")
     e.add_argument("data")

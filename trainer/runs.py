@@ -14,11 +14,11 @@ from pathlib import Path
 import platformdirs
 
 from .checkpoint import load_checkpoint, save_checkpoint
-from .data import Progress, load_dataset
+from .data import Progress, load_dataset, split_indices
 from .finetune import FinetuneConfig, finetune
 from .finetune import summary as finetune_summary
 from .report import write_report
-from .train import TrainConfig, TrainingCallback, predict_pixels, score, train
+from .train import TrainConfig, TrainingCallback, calibrate, calibration_on, predict_pixels, score, train
 
 
 def user_data_dir() -> Path:
@@ -134,6 +134,29 @@ def run_finetune(model_path: str | Path, own_path: str | Path, out_dir: str | Pa
                         config=asdict(cfg), test_accuracy=result.after["accuracy"], fine_tuned_from=str(model_path))
         write_report(metrics, tmp, title=f"Fine-tuned on your signs: {out.name}")
     return RunOutput(out / "model.pt", out / "report.html", metrics)
+
+
+def calibrate_checkpoint(model_path: str | Path, data_path: str | Path, unseen_path: str | Path | None = None,
+                         load_progress: Progress | None = None) -> dict:
+    """Fit a checkpoint's temperature on the validation split of the data it was trained on
+    (the split is re-made from its stored settings) and store it in the file, atomically."""
+    loaded = load_checkpoint(model_path)
+    cfg = loaded.meta.get("config") or {}
+    data = load_dataset(data_path, size=loaded.input_size, progress=load_progress)
+    _, _, val_idx = split_indices(len(data), cfg.get("seed", 0), cfg.get("train_share", 0.7),
+                                  cfg.get("test_share", 0.2))
+    temperature, calibration = calibrate(loaded.model, data.images[val_idx], data.labels[val_idx],
+                                         loaded.mean, loaded.std, cfg.get("seed", 0))
+    if unseen_path:
+        unseen = load_dataset(unseen_path, size=loaded.input_size, min_classes=1)
+        calibration["unseen"] = calibration_on(loaded.model, unseen.images, unseen.labels, loaded.mean,
+                                               loaded.std, temperature)
+    meta = {k: v for k, v in loaded.meta.items()
+            if k not in ("format", "format_version", "arch", "classes", "input_size", "mean", "std",
+                         "temperature", "created", "versions")}
+    save_checkpoint(model_path, loaded.model, loaded.arch, loaded.mean, loaded.std, loaded.input_size,
+                    temperature=temperature, **{**meta, "calibration": calibration})
+    return calibration
 
 
 def check_out_dir(out: Path) -> None:
