@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -29,6 +28,8 @@ from .core.frames import available_cameras, is_camera_spec
 from .core.region import GuideBox
 from .core.session import LiveSession, Step
 from .core.speller import Speller
+from .core.words import add_user_word, user_words_path
+from .text_panel import TextPanel
 from .threads import WorkerThread
 from .video_view import VideoView
 from .workers import CaptureWorker, FrameSlot, InferenceWorker
@@ -82,6 +83,8 @@ class LiveTab(QWidget):
         mirror, auto = settings.read(settings.MIRROR), settings.read(settings.AUTO)
         self.session = LiveSession(Speller(settings.read(settings.THRESHOLD), settings.read(settings.HOLD)),
                                    guide, mirror, auto)
+        self.session.set_words(autocorrect=settings.read(settings.AUTOCORRECT),
+                               space_accepts=settings.read(settings.SPACE_ACCEPTS))
         self._build_ui(guide, mirror, auto)
 
         self.inference = InferenceWorker(self.slot, self.session)
@@ -167,33 +170,23 @@ class LiveTab(QWidget):
         top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 1)
 
-        self.text = QPlainTextEdit()
-        self.text.setReadOnly(True)
-        self.text.setPlaceholderText("Spelled text appears here. Hold a sign until the bar fills.")
-        tf = QFont(self.font())
-        tf.setPointSize(22)
-        self.text.setFont(tf)
-        self.text.setMaximumHeight(110)
-        self.clear_button = QPushButton("Clear")
-        self.clear_button.clicked.connect(self.clear_text)
-        self.back_button = QPushButton("Backspace")
-        self.back_button.clicked.connect(self.backspace)
-        self.copy_button = QPushButton("Copy")
-        self.copy_button.clicked.connect(self.copy_text)
+        self.panel = TextPanel()
+        self.text, self.clear_button, self.back_button = self.panel.text, self.panel.clear_button, self.panel.back_button
+        self.copy_button = self.panel.copy_button
+        self.panel.clear_requested.connect(self.clear_text)
+        self.panel.backspace_requested.connect(self.backspace)
+        self.panel.accepted.connect(self.accept_suggestion)
+        self.panel.add_word_requested.connect(self.add_word)
         self.pause_button = QPushButton("Pause")
         self.pause_button.setCheckable(True)
         self.pause_button.toggled.connect(self.set_paused)
         self.pause_button.toggled.connect(self.paused_changed)
-        buttons = QVBoxLayout()
-        for b in (self.clear_button, self.back_button, self.copy_button, self.pause_button):
-            buttons.addWidget(b)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.text, 1)
-        bottom.addLayout(buttons)
+        self.panel.buttons.insertWidget(0, self.pause_button)
+        bottom = self.panel
 
         layout = QVBoxLayout(self)
         layout.addWidget(top, 1)
-        layout.addLayout(bottom)
+        layout.addWidget(bottom)
 
     # sources -------------------------------------------------------------------
     def _probe_cameras(self) -> None:
@@ -284,6 +277,12 @@ class LiveTab(QWidget):
             self.hold_bar.setFormat(f"holding {state.candidate}" if state.candidate else "hold to commit")
             if state.committed:
                 self._show_text(step.text)
+                if state.committed == "space" and settings.read(settings.SPEAK_WORDS):
+                    self.panel.speak(step.text.rstrip(" ").rsplit(" ", 1)[-1])
+        if step.suggestions is not None:
+            self.panel.set_suggestions(step.suggestions)
+        if step.corrected:
+            self.status.emit(f"Corrected {step.corrected[0]} to {step.corrected[1]}: Backspace undoes it")
         if not self._ended:
             self.status.emit(f"{self._source_text} · {step.fps:4.1f} fps · {r.latency_ms:.1f} ms per frame")
 
@@ -297,17 +296,38 @@ class LiveTab(QWidget):
         self.letter.setText(label if len(label) == 1 else label.upper())
 
     def _show_text(self, text: str) -> None:
-        self.text.setPlainText(text)
-        self.text.moveCursor(self.text.textCursor().MoveOperation.End)
+        self.panel.show_text(text)
 
     # actions -------------------------------------------------------------------
     def clear_text(self) -> None:
+        """New sentence: the text goes into the history (spoken, when asked) and the box empties."""
+        text = self.session.text
+        self.panel.finish_sentence(text)
+        if text.strip() and settings.read(settings.SPEAK_SENTENCES):
+            self.panel.speak(text)
         self.session.clear()
         self._show_text(self.session.text)
+        self.panel.set_suggestions([])
 
     def backspace(self) -> None:
-        self.session.backspace()
-        self._show_text(self.session.text)
+        self._show_text(self.session.backspace())
+        self.panel.set_suggestions([])
+
+    def accept_suggestion(self, word: str) -> None:
+        self._show_text(self.session.accept(word))
+        self.panel.set_suggestions([])
+        self.status.emit(f"{word}: Backspace undoes it")
+
+    def add_word(self) -> None:
+        word = self.session.speller.word or self.session.text.rstrip(" ").rsplit(" ", 1)[-1]
+        try:
+            add_user_word(word)
+        except (ValueError, OSError) as exc:
+            self.status.emit(f"Not added: {exc}")
+            return
+        if self.session.vocabulary is not None:
+            self.session.vocabulary.add(word)
+        self.status.emit(f"{word.upper()} added to your words ({user_words_path()})")
 
     def copy_text(self) -> None:
         QGuiApplication.clipboard().setText(self.session.text)

@@ -77,7 +77,8 @@ class MainWindow(QMainWindow):
         edit = bar.addMenu("&Edit")
         self._action(edit, "&Copy text", self.live.copy_text, "Ctrl+Shift+C")
         self._action(edit, "&Backspace", self.live.backspace, "Backspace")
-        self._action(edit, "C&lear text", self.live.clear_text, "Ctrl+L")
+        self._action(edit, "New &sentence (clear the text)", self.live.clear_text, "Ctrl+L")
+        self._build_text_menu(bar.addMenu("&Text"))
         view = bar.addMenu("&View")
         self.pause_action = self._action(view, "&Pause", self.live.set_paused, "Space", checkable=True)
         self.live.paused_changed.connect(self.pause_action.setChecked)
@@ -92,6 +93,66 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "The &signs", self.show_signs, "F1")
         self._action(help_menu, "&About ASL Desktop", self.about)
+
+    def _build_text_menu(self, menu) -> None:
+        live, panel = self.live, self.live.panel
+
+        def toggle(key: settings.Key, apply=None):
+            def slot(on: bool) -> None:
+                settings.write(key, on)
+                if apply:
+                    apply(on)
+            return slot
+
+        self._action(menu, "&Autocorrect finished words", toggle(settings.AUTOCORRECT,
+                     lambda on: live.session.set_words(autocorrect=on)), None, True, settings.read(settings.AUTOCORRECT))
+        self._action(menu, "The s&pace sign takes the top suggestion", toggle(settings.SPACE_ACCEPTS,
+                     lambda on: live.session.set_words(space_accepts=on)), None, True,
+                     settings.read(settings.SPACE_ACCEPTS))
+        self._action(menu, "Add the word to &my words", live.add_word, "Ctrl+D")
+        menu.addSeparator()
+        speak = self._action(menu, "&Speak the text", lambda: panel.speak(), "Ctrl+Shift+S")
+        speak.setEnabled(panel.speaker.available)
+        for text, key in (("Speak each finished &word", settings.SPEAK_WORDS),
+                          ("Speak each &sentence (New sentence)", settings.SPEAK_SENTENCES)):
+            action = self._action(menu, text, toggle(key), None, True, settings.read(key))
+            action.setEnabled(panel.speaker.available)
+        voice = self._action(menu, "&Voice and rate...", self.voice_settings)
+        voice.setEnabled(panel.speaker.available)
+        menu.addSeparator()
+        self._action(menu, "Sa&ve text...", lambda: panel.save(), QKeySequence.StandardKey.Save)
+        self._action(menu, "&Larger text", lambda: self._text_size(+2), QKeySequence.StandardKey.ZoomIn)
+        self._action(menu, "S&maller text", lambda: self._text_size(-2), QKeySequence.StandardKey.ZoomOut)
+
+    def _text_size(self, step: int) -> None:
+        size = max(10, min(60, settings.read(settings.TEXT_SIZE) + step))
+        settings.write(settings.TEXT_SIZE, size)
+        self.live.panel.set_font_size(size)
+
+    def voice_settings(self) -> None:
+        from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout
+        from superqt import QLabeledDoubleSlider
+        speaker = self.live.panel.speaker
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Voice and rate")
+        form = QFormLayout(dialog)
+        voices = QComboBox()
+        voices.addItems(speaker.voices())
+        voices.setCurrentText(settings.read(settings.VOICE))
+        rate = QLabeledDoubleSlider(Qt.Orientation.Horizontal)
+        rate.setRange(-1.0, 1.0)
+        rate.setValue(settings.read(settings.RATE))
+        form.addRow("Voice", voices)
+        form.addRow("Rate (slow to fast)", rate)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        if dialog.exec():
+            settings.write(settings.VOICE, voices.currentText())
+            settings.write(settings.RATE, rate.value())
+            speaker.set_voice(voices.currentText())
+            speaker.set_rate(rate.value())
 
     # actions ---------------------------------------------------------------------
     @staticmethod

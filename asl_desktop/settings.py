@@ -48,6 +48,14 @@ ARCH = Key("training/arch", str, "deepcnn", choices=("deepcnn", "aslnet"))
 DIR_VIDEO = Key("dirs/video", str, "")
 DIR_IMAGES = Key("dirs/images", str, "")
 DIR_MODEL = Key("dirs/model", str, "")
+DIR_TEXT = Key("dirs/text", str, "")
+AUTOCORRECT = Key("text/autocorrect", bool, False)
+SPACE_ACCEPTS = Key("text/space_accepts", bool, False)
+SPEAK_WORDS = Key("text/speak_words", bool, False)
+SPEAK_SENTENCES = Key("text/speak_sentences", bool, False)
+TEXT_SIZE = Key("text/size", int, 22, 10, 60)
+VOICE = Key("text/voice", str, "")
+RATE = Key("text/rate", float, 0.0, -1.0, 1.0)
 
 
 def app_settings() -> QSettings:

@@ -16,6 +16,7 @@ from .core.recognizer import Classifier
 from .core.region import GuideBox
 from .core.session import LiveSession
 from .core.speller import DEFAULT_HOLD, DEFAULT_THRESHOLD, Speller
+from .core.words import Vocabulary
 
 
 def _roi(text: str) -> tuple[int, int, int]:
@@ -55,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="minimum confidence (default %(default)s)")
     p.add_argument("--model", default=str(paths.default_model()), help="model checkpoint (default: the shipped model)")
     p.add_argument("--auto", action="store_true", help="follow the hand instead of a fixed region")
+    p.add_argument("--autocorrect", action="store_true",
+                   help="replace each finished word by a clearly more likely English (or your own) word")
     p.add_argument("--fps", type=_positive, default=5.0, help="images per second for an image folder")
     p.add_argument("--verbose", action="store_true", help="print each committed letter as it happens")
     return p
@@ -63,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
 def transcribe(args) -> str:
     torch.set_num_threads(1)  # one frame at a time: a second thread only spins (as in the window)
     session = LiveSession(Speller(args.threshold, args.hold), GuideBox(), False, args.auto,
-                          Classifier.from_path(args.model))
+                          Classifier.from_path(args.model),
+                          Vocabulary.english() if args.autocorrect else None)
+    session.set_words(autocorrect=args.autocorrect)
     frames = 0
     with open_source(args.source, folder_fps=args.fps) as source:
         try:
@@ -72,11 +77,17 @@ def transcribe(args) -> str:
                 if args.roi:
                     h, w = frame.image.shape[:2]
                     session.set_region(guide=GuideBox.from_pixels(*args.roi, w, h))
-                state = session.process(frame.image, frame.timestamp).spelling
-                if state.committed and args.verbose:
-                    print(f"{frame.timestamp:7.2f}s  {state.committed:8s} -> {state.text!r}", file=sys.stderr)
+                step = session.process(frame.image, frame.timestamp)
+                if step.spelling.committed and args.verbose:
+                    print(f"{frame.timestamp:7.2f}s  {step.spelling.committed:8s} -> {step.text!r}", file=sys.stderr)
+                if step.corrected and args.verbose:
+                    print(f"          corrected {step.corrected[0]} -> {step.corrected[1]}", file=sys.stderr)
         except KeyboardInterrupt:
             pass
+    if args.autocorrect:
+        corrected = session.finish_word()
+        if corrected and args.verbose:
+            print(f"          corrected {corrected[0]} -> {corrected[1]}", file=sys.stderr)
     skipped = getattr(source, "skipped", 0)
     if frames == 0:
         raise SourceError(f"{args.source}: no readable image or frame" + (f" ({skipped} unreadable files)" if skipped else ""))

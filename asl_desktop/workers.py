@@ -18,6 +18,7 @@ from trainer.checkpoint import CheckpointError
 from .core.frames import Frame, FrameSource, SourceError, is_camera_spec, open_source
 from .core.recognizer import Classifier
 from .core.session import LiveSession
+from .core.words import Vocabulary
 from .crash import crash_log_path, log_exception, summary
 
 RECONNECT_SECONDS = 2.0
@@ -151,6 +152,8 @@ class InferenceWorker(QObject):
             self.model_failed.emit(path, f"{path}: cannot use this model ({log_exception(exc, 'model loading')})")
             return
         self.session.use(classifier)
+        if self.session.vocabulary is None:  # the word list, once, off the GUI thread
+            self.session.set_words(vocabulary=Vocabulary.english())
         self.model_loaded.emit(path, classifier.loaded.arch)
 
     @Slot()

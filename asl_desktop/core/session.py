@@ -18,6 +18,7 @@ import numpy as np
 from .recognizer import Classifier, FrameResult, Recognizer
 from .region import GuideBox
 from .speller import Speller, SpellerState
+from .words import Vocabulary, autocorrect, suggest
 
 
 @dataclass
@@ -27,13 +28,20 @@ class Step:
     spelling: SpellerState | None  # None while paused
     text: str
     fps: float                     # frames processed per second, over the last 30
+    suggestions: list[str] | None = None     # new suggestions after a commit (None: unchanged)
+    corrected: tuple[str, str] | None = None  # (as spelled, replaced by) when a finished word was corrected
 
 
 class LiveSession:
     def __init__(self, speller: Speller, guide: GuideBox | None = None, mirror: bool = False,
-                 auto: bool = False, classifier: Classifier | None = None):
+                 auto: bool = False, classifier: Classifier | None = None, vocabulary: Vocabulary | None = None):
         self._lock = threading.Lock()
         self.speller = speller
+        self.vocabulary = vocabulary
+        self.autocorrect = False        # replace a finished word by a clearly more likely one
+        self.space_accepts = False      # the space sign takes the top suggestion
+        self.suggestions: list[str] = []
+        self._undo: tuple[str, str] | None = None  # (text before, text after) of the last correction
         self.recognizer = Recognizer(classifier, guide, mirror, auto) if classifier else None
         self._region = (guide or GuideBox(), mirror, auto)
         self.paused = False
@@ -57,7 +65,66 @@ class LiveSession:
             self._times.append(time.monotonic())
             span = self._times[-1] - self._times[0]
             fps = (len(self._times) - 1) / span if span > 0 else 0.0
-            return Step(result, spelling, self.speller.text, fps)
+            suggestions = corrected = None
+            if spelling is not None and spelling.committed:
+                self._undo = None
+                if spelling.committed == "space":
+                    corrected = self._correct_finished()
+                suggestions = self._suggest()
+            return Step(result, spelling, self.speller.text, fps, suggestions, corrected)
+
+    def _suggest(self) -> list[str]:
+        evidence = self.speller.evidence
+        self.suggestions = ([s.word for s in suggest(self.vocabulary, evidence)]
+                            if self.vocabulary is not None and evidence else [])
+        return self.suggestions
+
+    def _correct_finished(self) -> tuple[str, str] | None:
+        """After a space: the top suggestion (space_accepts) or a clearly better word (autocorrect)."""
+        evidence, spelled = self.speller.finished, self.speller.text.rstrip(" ").rsplit(" ", 1)[-1]
+        if self.vocabulary is None or not evidence or len(evidence) != len(spelled):
+            return None
+        if self.space_accepts and self.suggestions:
+            new = self.suggestions[0]
+        elif self.autocorrect:
+            new = autocorrect(self.vocabulary, evidence)
+        else:
+            return None
+        if not new or new == spelled:
+            return None
+        before = self.speller.text
+        self.speller.replace_word(new, end=True)
+        self._undo = (before, self.speller.text)
+        return spelled, new
+
+    def finish_word(self) -> tuple[str, str] | None:
+        """The source ended mid-word: treat the last word as finished (autocorrect applies)."""
+        with self._lock:
+            if not self.speller.evidence:
+                return None
+            self.speller.finished, self.speller.evidence = self.speller.evidence, []
+            self.speller.text += " "
+            corrected = self._correct_finished()
+            self.speller.text = self.speller.text[:-1]
+            return corrected
+
+    def accept(self, word: str) -> str:
+        """Put a suggestion in place of the word being spelled, then a space; returns the text."""
+        with self._lock:
+            before = self.speller.text
+            self.speller.replace_word(word, end=False)
+            self.speller.text += " "
+            self.speller.evidence = []
+            self._undo = (before, self.speller.text)
+            self.suggestions = []
+            return self.speller.text
+
+    def set_words(self, vocabulary: Vocabulary | None = None, autocorrect: bool | None = None,
+                  space_accepts: bool | None = None) -> None:
+        with self._lock:
+            self.vocabulary = vocabulary or self.vocabulary
+            self.autocorrect = self.autocorrect if autocorrect is None else autocorrect
+            self.space_accepts = self.space_accepts if space_accepts is None else space_accepts
 
     def use(self, classifier: Classifier) -> None:
         """Switch models; the text and the region stay."""
@@ -96,7 +163,15 @@ class LiveSession:
     def clear(self) -> None:
         with self._lock:
             self.speller.clear()
+            self.suggestions, self._undo = [], None
 
-    def backspace(self) -> None:
+    def backspace(self) -> str:
+        """Right after a correction or an accepted suggestion: undo it. Otherwise delete a character."""
         with self._lock:
-            self.speller.backspace()
+            if self._undo is not None and self.speller.text == self._undo[1]:
+                self.speller.text = self._undo[0]
+                self.speller.evidence = []
+            else:
+                self.speller.backspace()
+            self._undo = None
+            return self.speller.text

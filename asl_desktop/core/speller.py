@@ -37,6 +37,8 @@ class Speller:
         self.threshold, self.hold, self.margin, self.smooth, self.rearm = threshold, hold, margin, smooth, rearm
         self.recent: deque[tuple[float, Mapping[str, float]]] = deque()
         self.text = ""
+        self.evidence: list[dict[str, float]] = []  # per letter of the word being spelled: top-5 at its commit
+        self.finished: list[dict[str, float]] = []  # the evidence of the word the last space ended
         self._candidate: str | None = None
         self._since = 0.0
         self._unsure_since: float | None = None
@@ -49,11 +51,27 @@ class Speller:
 
     def clear(self) -> None:
         self.text = ""
+        self.evidence = []
         self._blocked = None
         self.reset_hold()
 
     def backspace(self) -> None:
+        if self.text and self.text[-1] != " " and self.evidence:
+            self.evidence.pop()
         self.text = self.text[:-1]
+
+    @property
+    def word(self) -> str:
+        """The word being spelled: the letters after the last space."""
+        return self.text.rsplit(" ", 1)[-1]
+
+    def replace_word(self, new: str, end: bool) -> None:
+        """Put `new` in place of the last word (the one being spelled, or, with end=True, the
+        one a space just finished), followed by a space when end is True."""
+        stem = self.text.rstrip(" ") if end else self.text
+        head = stem[:len(stem) - len(stem.rsplit(" ", 1)[-1])]
+        self.text = head + new + (" " if end else "")
+        self.evidence = [] if end else [{c: 1.0} for c in new]
 
     def average(self, timestamp: float, probs: Mapping[str, float]) -> list[tuple[str, float]]:
         """Add a frame; the mean probability per label over the last `smooth` seconds, best first."""
@@ -85,7 +103,7 @@ class Speller:
         progress = self._progress(timestamp)
         if progress < 1.0:
             return SpellerState(self.text, best, progress, None)
-        self._commit(best)
+        self._commit(best, dict(ranked[:5]))
         self._blocked, self._candidate = best, None
         return SpellerState(self.text, best, 1.0, best)
 
@@ -102,10 +120,15 @@ class Speller:
     def _progress(self, timestamp: float) -> float:
         return min(1.0, (timestamp - self._since) / self.hold) if self.hold > 0 else 1.0
 
-    def _commit(self, label: str) -> None:
+    def _commit(self, label: str, top: dict[str, float]) -> None:
         if label == "space":
+            self.finished = self.evidence
+            self.evidence = []
             self.text += " "
         elif label == "del":
             self.backspace()
         else:
+            if len(self.word) != len(self.evidence):  # typed over (e.g. a replaced word): start afresh
+                self.evidence = [{c: 1.0} for c in self.word]
+            self.evidence.append(top)
             self.text += label

@@ -1,0 +1,194 @@
+"""Word suggestions and autocorrect from what the model saw (no Qt).
+
+Each committed letter keeps its evidence: the speller's averaged top-5 probabilities at the
+moment it committed. A word w is ranked by a noisy-channel score,
+
+    log P(w) + log P(evidence | w),
+
+P(w) from an English frequency list (symspellpy's 82,765-word dictionary, built from
+Google Books n-grams and SCOWL, MIT licence: small, English only, counts included), and
+P(evidence | w) from the best alignment of the commits with w's letters, where each commit
+matches a letter with the probability the model gave that letter, and a letter may have been
+dropped (likely for the second of a doubled letter), an extra letter committed, or two
+letters swapped. While a word is being spelled, letters after the last commit are free
+(completions); a finished word must match whole.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+Evidence = Mapping[str, float]  # label -> probability at the commit
+
+VOCABULARY_SIZE = 30_000
+FLOOR = 0.002          # probability of a letter the model did not rank in its top five
+P_DROP = 0.1           # a letter of the word never committed (an unsure moment, too short a hold)
+P_DROP_DOUBLE = 0.3    # ... when it repeats the letter before it (the second L of HELLO)
+P_INSERT = 0.03        # a commit that is not in the word
+P_SWAP = 0.05          # two neighbouring letters committed in the wrong order
+MAX_CHANNEL_COST = 9.0  # autocorrect leaves a non-word alone when no word explains it better than this
+CLEAR_GAIN = math.log(50)  # ... and a real word alone unless another is 50x more likely
+
+
+def _letters(word: str) -> bool:
+    return word.isascii() and word.isalpha()
+
+
+@dataclass
+class Suggestion:
+    word: str
+    score: float      # log P(word) + log P(evidence | word)
+    channel: float    # log P(evidence | word) alone
+
+
+class Vocabulary:
+    """Upper-case words with log frequencies; the user's own words rank with common ones."""
+
+    def __init__(self, counts: Mapping[str, int], user_words: Sequence[str] = ()):
+        total = sum(counts.values())
+        self.logp = {w.upper(): math.log(c / total) for w, c in counts.items()}
+        ranked = sorted(self.logp.values(), reverse=True)
+        self.user_logp = ranked[min(len(ranked) - 1, 500)] if ranked else 0.0  # as common as the 500th word
+        self.by_first: dict[str, list[str]] = defaultdict(list)
+        for w in self.logp:
+            self.by_first[w[0]].append(w)
+        for w in user_words:
+            self.add(w)
+
+    @classmethod
+    def english(cls, user_words: Sequence[str] | None = None, size: int = VOCABULARY_SIZE) -> Vocabulary:
+        """The English list plus the user's words (read from the user data folder by default)."""
+        path = files("symspellpy") / "frequency_dictionary_en_82_765.txt"
+        counts: dict[str, int] = {}
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                word, _, count = line.partition(" ")
+                if _letters(word) and (len(word) > 1 or word in ("a", "i")):
+                    counts[word] = int(count)
+                    if len(counts) >= size:
+                        break
+        return cls(counts, read_user_words() if user_words is None else user_words)
+
+    def add(self, word: str) -> None:
+        word = word.strip().upper()
+        if not _letters(word):
+            raise ValueError(f"'{word}' is not a word of letters A-Z")
+        if word not in self.logp:
+            self.by_first[word[0]].append(word)
+        self.logp[word] = max(self.logp.get(word, -math.inf), self.user_logp)
+
+    def __contains__(self, word: str) -> bool:
+        return word.upper() in self.logp
+
+
+def channel(evidence: Sequence[Evidence], word: str, complete: bool) -> float:
+    """log P(evidence | word): the best alignment of commits with letters (see module doc).
+
+    complete=True: the commits may cover only the start of the word (it is still being
+    spelled); the last commit must then match a letter, the letters after it are free.
+    """
+    n, m = len(evidence), len(word)
+    neg = -math.inf
+    log_floor = math.log(FLOOR)
+    logs = [{label: math.log(max(p, FLOOR)) for label, p in e.items()} for e in evidence]
+    match = [[lg.get(c, log_floor) for c in word] for lg in logs]  # match[i][j]: commit i as letter j
+    log_drop, log_double, log_insert, log_swap = (math.log(P_DROP), math.log(P_DROP_DOUBLE),
+                                                  math.log(P_INSERT), math.log(P_SWAP))
+    drop = [log_double if j and word[j] == word[j - 1] else log_drop for j in range(m)]
+    d = [[neg] * (m + 1) for _ in range(n + 1)]
+    d[0][0] = 0.0
+    ended = neg  # complete mode: the best alignment whose last commit matched a letter
+    for i in range(n + 1):
+        row, up = d[i], d[i - 1] if i else None
+        for j in range(m + 1):
+            best = row[j]
+            if i and j:
+                last = up[j - 1] + match[i - 1][j - 1]
+                if i > 1 and j > 1 and word[j - 1] != word[j - 2]:
+                    last = max(last, d[i - 2][j - 2] + match[i - 2][j - 1] + match[i - 1][j - 2] + log_swap)
+                if i == n:
+                    ended = max(ended, last)
+                best = max(best, last)
+            if j:
+                best = max(best, row[j - 1] + drop[j - 1])
+            if i:
+                best = max(best, up[j] + log_insert)
+            row[j] = best
+    return ended if complete and n else d[n][m]
+
+
+def _top_letters(e: Evidence, k: int = 3) -> list[str]:
+    return [label for label, _ in sorted(e.items(), key=lambda lp: -lp[1])[:k] if len(label) == 1]
+
+
+def suggest(vocab: Vocabulary, evidence: Sequence[Evidence], k: int = 5, complete: bool = True) -> list[Suggestion]:
+    """The k most likely words for these commits, best first."""
+    if not evidence:
+        return []
+    n = len(evidence)
+    firsts = set(_top_letters(evidence[0])) | (set(_top_letters(evidence[1])) if n > 1 else set())
+    shortest, longest = max(1, n - 2), n + (3 if complete else 2)
+    scored = []
+    seen: dict[str, float] = {}  # while spelling, letters past n + 2 cannot change the alignment much
+    for first in firsts:
+        for word in vocab.by_first.get(first, ()):
+            if not shortest <= len(word) <= longest:
+                continue
+            key = word[:n + 2] if complete else word
+            c = seen.get(key)
+            if c is None:
+                c = seen[key] = channel(evidence, key, complete)
+            if c > -math.inf:
+                scored.append(Suggestion(word, vocab.logp[word] + c, c))
+    scored.sort(key=lambda s: -s.score)
+    return scored[:k]
+
+
+def literal(evidence: Sequence[Evidence]) -> str:
+    """The letters as committed (the top label of each commit)."""
+    return "".join(max(e.items(), key=lambda lp: lp[1])[0] for e in evidence)
+
+
+def autocorrect(vocab: Vocabulary, evidence: Sequence[Evidence]) -> str | None:
+    """The word to put in place of a finished one, or None to leave it as spelled."""
+    spelled = literal(evidence)
+    best = suggest(vocab, evidence, k=1, complete=False)
+    if not best or best[0].word == spelled:
+        return None
+    top = best[0]
+    if spelled in vocab:
+        kept = vocab.logp[spelled] + channel(evidence, spelled, False)
+        return top.word if top.score - kept >= CLEAR_GAIN else None
+    return top.word if top.channel >= -MAX_CHANNEL_COST else None
+
+
+def add_user_word(word: str, path: Path | None = None) -> None:
+    """Append a word to the user's list (atomically rewritten)."""
+    path = path or user_words_path()
+    word = word.strip().upper()
+    if not _letters(word):
+        raise ValueError(f"'{word}' is not a word of letters A-Z")
+    words = read_user_words(path)
+    if word not in words:
+        from trainer.checkpoint import atomic_write
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, lambda tmp: Path(tmp).write_text("\n".join([*words, word]) + "\n", encoding="utf-8"))
+
+
+def user_words_path() -> Path:
+    from trainer.runs import user_data_dir
+    return user_data_dir() / "words.txt"
+
+
+def read_user_words(path: Path | None = None) -> list[str]:
+    """The user's own words (names, signs they use), one per line."""
+    path = path or user_words_path()
+    try:
+        return [w.strip().upper() for w in path.read_text(encoding="utf-8").splitlines() if _letters(w.strip())]
+    except OSError:
+        return []

@@ -1,0 +1,69 @@
+"""The text you keep, in the window: suggestions, accepting, undo, history, save, speech."""
+
+import pytest
+from conftest import sign_frames, write_video
+from PySide6.QtCore import Qt
+
+from asl_desktop.core.words import read_user_words
+from asl_desktop.main_window import MainWindow
+from asl_desktop.speech import Speaker
+
+
+@pytest.fixture
+def helo_window(qtbot, tiny_model, tmp_path, monkeypatch):
+    monkeypatch.setenv("ASL_DESKTOP_TTS_ENGINE", "mock")
+    labels = [s for letter in "HELO" for s in [letter] * 16 + ["nothing"] * 6]
+    video = write_video(tmp_path / "helo.avi", sign_frames(["nothing"] * 10 + labels))
+    window = MainWindow(source=None, model=str(tiny_model), with_training=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.live.hold.setValue(0.4)
+    qtbot.waitUntil(lambda: window.model_ready and window.live.session.vocabulary is not None, timeout=10000)
+    window.live.open_source(str(video))
+    qtbot.waitUntil(lambda: window.live.session.text == "HELO", timeout=20000)
+    qtbot.waitUntil(lambda: window.live.panel.words[:1] == ["HELLO"], timeout=5000)
+    return window
+
+
+def test_spelling_helo_suggests_hello_and_a_number_key_accepts_it(qtbot, helo_window):
+    live = helo_window.live
+    first = live.panel.suggestion_buttons[0]
+    assert first.isVisible() and first.text() == "1  HELLO"
+    live.view.setFocus()
+    qtbot.keyClick(live.view, Qt.Key.Key_1)
+    assert live.session.text == "HELLO " and live.text.toPlainText().startswith("HELLO ")
+    assert "\u2423" in live.text.toPlainText()  # the committed space is visible
+    live.back_button.click()  # right after: undo
+    assert live.session.text == "HELO"
+
+
+def test_new_sentence_keeps_the_history_and_save_writes_it(qtbot, helo_window, tmp_path):
+    live = helo_window.live
+    live.panel.suggestion_buttons[0].click()
+    live.clear_button.click()
+    assert live.panel.history.count() == 1 and live.panel.history.item(0).text() == "HELLO"
+    assert live.session.text == ""
+    saved = live.panel.save(str(tmp_path / "out.txt"))
+    assert saved.read_text() == "HELLO\n"
+
+
+def test_my_word_is_added_to_the_user_list(qtbot, helo_window):
+    helo_window.live.add_word()
+    assert "HELO" in read_user_words() and "HELO" in helo_window.live.session.vocabulary
+
+
+def test_speak_goes_through_the_engine(qtbot, helo_window):
+    pytest.importorskip("PySide6.QtTextToSpeech", reason="Qt's speech module needs libpulse0")
+    panel = helo_window.live.panel
+    assert panel.speak_button.isEnabled()
+    with qtbot.waitSignal(panel.speaker.state_changed, timeout=5000,
+                          check_params_cb=lambda state: state == "speaking"):
+        panel.speak_button.click()
+
+
+def test_without_an_engine_speak_is_disabled_and_says_what_to_install(qtbot, monkeypatch):
+    QTextToSpeech = pytest.importorskip("PySide6.QtTextToSpeech").QTextToSpeech
+    monkeypatch.delenv("ASL_DESKTOP_TTS_ENGINE", raising=False)
+    monkeypatch.setattr(QTextToSpeech, "availableEngines", staticmethod(lambda: ["mock"]))
+    speaker = Speaker()
+    assert not speaker.available and "speech-dispatcher" in speaker.problem

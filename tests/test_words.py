@@ -1,0 +1,89 @@
+"""Suggestions, autocorrect and its undo, from hand-made commit evidence."""
+
+import pytest
+
+from asl_desktop.core.session import LiveSession
+from asl_desktop.core.speller import Speller
+from asl_desktop.core.words import Vocabulary, add_user_word, autocorrect, read_user_words, suggest
+
+
+@pytest.fixture(scope="module")
+def english():
+    return Vocabulary.english(user_words=[])
+
+
+def clear(word: str, p: float = 0.85):
+    """Evidence of a word whose every letter was committed clearly."""
+    return [{c: p, "nothing": 1 - p} for c in word]
+
+
+def words(suggestions):
+    return [s.word for s in suggestions]
+
+
+def test_helo_with_a_clear_e_suggests_hello_first(english):
+    assert words(suggest(english, clear("HELO")))[0] == "HELLO"
+
+
+@pytest.mark.parametrize("spelled, meant", [("WORL", "WORLD"), ("QUZ", "QUIZ"), ("APLE", "APPLE"),
+                                            ("HELO", "HELLO"), ("TAHNK", "THANK")])
+def test_a_dropped_doubled_or_swapped_letter_is_forgiven_at_word_end(english, spelled, meant):
+    assert autocorrect(english, clear(spelled)) == meant
+
+
+def test_the_model_s_second_guess_counts():
+    """An unsure commit whose runner-up fits a word: the word wins over the literal letters."""
+    v = Vocabulary({"CAT": 1000, "CUT": 1000, "COT": 500})
+    unsure_a = [{"C": 0.9}, {"U": 0.45, "A": 0.42, "O": 0.1}, {"T": 0.9}]
+    unsure_o = [{"C": 0.9}, {"U": 0.45, "O": 0.42, "A": 0.1}, {"T": 0.9}]
+    assert words(suggest(v, unsure_a, complete=False))[:2] == ["CUT", "CAT"]
+    assert words(suggest(v, unsure_o, complete=False))[:2] == ["CUT", "COT"]  # rarer, but the evidence backs it
+
+
+def test_a_real_word_is_left_alone_unless_another_is_far_more_likely(english):
+    assert autocorrect(english, clear("SIGN")) is None
+    assert autocorrect(english, clear("YOU")) is None
+
+
+def test_user_words_rank_with_common_words(tmp_path):
+    path = tmp_path / "words.txt"
+    add_user_word("Ngaio", path)
+    add_user_word("ngaio", path)  # once only
+    assert read_user_words(path) == ["NGAIO"]
+    v = Vocabulary.english(user_words=read_user_words(path))
+    assert words(suggest(v, clear("NGAI")))[0] == "NGAIO"
+    with pytest.raises(ValueError):
+        add_user_word("no way", path)
+
+
+def feed_word(session: LiveSession, word: str, t0: float = 0.0) -> float:
+    """Commit each letter of `word` through the session's speller with clear frames."""
+    t = t0
+    for label in word:
+        for _ in range(12):
+            session.speller.update(t, {label: 0.9, "nothing": 0.1})
+            t += 1 / 10
+        for _ in range(4):
+            session.speller.update(t, {"nothing": 0.9})
+            t += 1 / 10
+    return t
+
+
+def test_autocorrect_on_space_and_backspace_undoes_it(english):
+    session = LiveSession(Speller(hold=0.5), vocabulary=english)
+    session.set_words(autocorrect=True)
+    feed_word(session, "WORL")
+    session.speller._commit("space", {})
+    assert session._correct_finished() == ("WORL", "WORLD")
+    assert session.text == "WORLD "
+    assert session.backspace() == "WORL "  # right after: the correction is undone
+    assert session.backspace() == "WORL"   # then an ordinary backspace
+
+
+def test_accepting_a_suggestion_replaces_the_word_being_spelled(english):
+    session = LiveSession(Speller(hold=0.5), vocabulary=english)
+    session.speller.text = "SAY "
+    feed_word(session, "HEL")
+    assert session.speller.text == "SAY HEL" and session._suggest()[0] in ("HELP", "HELLO")
+    assert session.accept("HELLO") == "SAY HELLO "
+    assert session.backspace() == "SAY HEL"
