@@ -38,6 +38,18 @@ def _pixmap(path: Path, side: int) -> QPixmap:
                                                            Qt.TransformationMode.SmoothTransformation)
 
 
+def _dataset_example(dataset: str, label: str) -> Path | None:
+    """A photo of this sign from the user's training photos, when they are an unpacked folder."""
+    root = Path(dataset) if dataset else None
+    if root is None or not root.is_dir():
+        return None
+    for folder in [root, *[p for p in root.iterdir() if p.is_dir()]]:
+        for sub in (folder / label, folder / label.upper(), folder / label.capitalize()):
+            if sub.is_dir():
+                return next((f for f in sorted(sub.iterdir()) if f.suffix.lower() in (".jpg", ".jpeg", ".png")), None)
+    return None
+
+
 class MySignsTab(QWidget):
     use_model = Signal(str)        # a fine-tuned checkpoint to load into the live tab
 
@@ -231,10 +243,13 @@ class MySignsTab(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, str(path))
             item.setToolTip(path.name)
             self.thumbs.addItem(item)
-        if samples:
-            self.reference.setPixmap(_pixmap(samples[-1], 128))
+        example = samples[-1] if samples else _dataset_example(settings.read(settings.DATASET), label)
+        if example is not None:
+            self.reference.setPixmap(_pixmap(example, 128))
+            self.reference.setToolTip("Your latest sample" if samples else f"From your training photos: {example}")
         else:
-            self.reference.setText("no sample yet")
+            self.reference.setText("no picture yet")
+            self.reference.setToolTip("Record a sample, or choose a dataset folder in the Training tab")
 
     def delete_selected(self) -> None:
         chosen = [Path(i.data(Qt.ItemDataRole.UserRole)) for i in self.thumbs.selectedItems()]

@@ -6,7 +6,7 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QMessageBox, QPushButton, QTextEdit,
                                QVBoxLayout, QWidget)
 
@@ -119,7 +119,6 @@ class TextPanel(QWidget):
         self.speaker.say(self.plain if text is None else text)
 
     def _copy(self, text: str) -> None:
-        from PySide6.QtGui import QGuiApplication
         QGuiApplication.clipboard().setText(text)
 
     def all_text(self) -> str:

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from asl_desktop import paths  # noqa: E402
 from trainer.checkpoint import atomic_write, load_checkpoint  # noqa: E402
-from trainer.data import ImageDataset, load_dataset  # noqa: E402
+from trainer.data import ImageDataset, load_dataset, split_indices  # noqa: E402
 from trainer.finetune import FinetuneConfig, finetune  # noqa: E402
 from trainer.labels import CLASSES  # noqa: E402
 from trainer.preprocess import to_model_pixels  # noqa: E402
@@ -35,6 +35,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--massey", default="/tmp/asl/massey-letters")
     ap.add_argument("--base", help="base dataset to replay")
+    ap.add_argument("--base-test", metavar="DATA", help="the base dataset: its seed-0 test split measures forgetting")
     ap.add_argument("--model", default=str(paths.default_model()))
     ap.add_argument("--out", default="finetune-signers.html")
     args = ap.parse_args()
@@ -45,6 +46,11 @@ def main() -> int:
     torch.set_num_threads(2)
     base = load_checkpoint(args.model)
     replay = load_dataset(args.base) if args.base else None
+    forget = None  # the base model's own test split (seed 0, 70/20/10): does it forget the training people?
+    if args.base_test:
+        base_data = load_dataset(args.base_test)
+        _, test_idx, _ = split_indices(len(base_data), 0)
+        forget = base_data.images[test_idx], base_data.labels[test_idx]
     pixels = np.stack([to_model_pixels(cv2.imread(str(f))) for f in files])
     labels = np.array([CLASSES.index(f.parent.name.upper()) for f in files])
     signer = np.array([f.name.split("_")[0] for f in files])
@@ -61,6 +67,13 @@ def main() -> int:
             return score(predict_pixels(model, pixels[idx], base.mean, base.std), labels[idx])["accuracy"]
 
         before_others = acc(base.model, others)
+
+        def acc_base(model):
+            if forget is None:
+                return None
+            return score(predict_pixels(model, forget[0], base.mean, base.std), forget[1])["accuracy"]
+
+        before_base = acc_base(base.model)
         for k in KS:
             if k >= fewest:
                 continue  # keep at least one photo per letter to score
@@ -70,11 +83,13 @@ def main() -> int:
             result = finetune(base, own, FinetuneConfig(holdout=0.0), replay=replay)
             row = dict(signer=s, k=k, own_before=acc(base.model, rest), own_after=acc(result.model, rest),
                        others_before=before_others, others_after=acc(result.model, others),
-                       seconds=result.seconds, frozen=result.frozen)
+                       seconds=result.seconds, frozen=result.frozen, base_before=before_base,
+                       base_after=acc_base(result.model))
             rows.append(row)
             print(f"{s} k={k:2d}: this signer's other photos {row['own_before']:.3f} -> {row['own_after']:.3f}; "
                   f"other signers {row['others_before']:.3f} -> {row['others_after']:.3f}; "
-                  f"{row['seconds']:.0f} s{' (frozen)' if row['frozen'] else ''}", flush=True)
+                  + (f"training people's test photos {before_base:.3f} -> {row['base_after']:.3f}; " if forget else "")
+                  + f"{row['seconds']:.0f} s{' (frozen)' if row['frozen'] else ''}", flush=True)
     fig = go.Figure()
     for key, name in (("own_after", "this signer, after"), ("others_after", "other signers, after")):
         means = [np.mean([r[key] for r in rows if r["k"] == k]) for k in KS if any(r["k"] == k for r in rows)]
@@ -89,7 +104,10 @@ def main() -> int:
         if sel:
             print(f"k={k:2d} ({len(sel)} signers): this signer {np.mean([r['own_before'] for r in sel]):.3f} -> "
                   f"{np.mean([r['own_after'] for r in sel]):.3f}; others {np.mean([r['others_before'] for r in sel]):.3f}"
-                  f" -> {np.mean([r['others_after'] for r in sel]):.3f}; {np.mean([r['seconds'] for r in sel]):.0f} s each")
+                  f" -> {np.mean([r['others_after'] for r in sel]):.3f}; "
+                  + (f"training people {np.mean([r['base_before'] for r in sel]):.3f} -> "
+                     f"{np.mean([r['base_after'] for r in sel]):.3f}; " if forget else "")
+                  + f"{np.mean([r['seconds'] for r in sel]):.0f} s each")
     print(f"report: {args.out}")
     return 0
 

@@ -20,7 +20,7 @@ from .calibrate import expected_calibration_error, fit_temperature, reliability
 from .data import ImageDataset, split_indices
 from .labels import CLASSES
 from .models import build_model
-from .preprocess import normalize, standardize, to_unit
+from .preprocess import standardize, to_unit
 
 # Per-architecture defaults. "aslnet" is the study's recipe exactly; "deepcnn" is the
 # recipe that generalised best to unseen people here (see README).

@@ -31,7 +31,7 @@ P_DROP = 0.1           # a letter of the word never committed (an unsure moment,
 P_DROP_DOUBLE = 0.3    # ... when it repeats the letter before it (the second L of HELLO)
 P_INSERT = 0.03        # a commit that is not in the word
 P_SWAP = 0.05          # two neighbouring letters committed in the wrong order
-MAX_CHANNEL_COST = 9.0  # autocorrect leaves a non-word alone when no word explains it better than this
+MAX_CHANNEL_COST = 6.0  # autocorrect leaves a non-word alone when no word explains it better than this
 CLEAR_GAIN = math.log(50)  # ... and a real word alone unless another is 50x more likely
 
 
