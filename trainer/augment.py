@@ -7,8 +7,6 @@ and its own brightness, contrast, saturation and colour-cast factors.
 
 import math
 
-import cv2
-import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -51,30 +49,3 @@ def augment_batch(x: torch.Tensor, gen: torch.Generator, *, degrees: float = 12.
         x = torch.where(to_gray, luma, x)
     return x
 
-
-def hand_masks(images: np.ndarray) -> np.ndarray:
-    """N x H x W masks (1 = hand) of RGB uint8 images: the largest skin-coloured region
-    (the YCrCb range of region.HandTracker), closed and dilated by a pixel. Rough, and only
-    used to vary backgrounds; computed once per dataset."""
-    masks = np.zeros(images.shape[:3], np.uint8)
-    kernel = np.ones((3, 3), np.uint8)
-    for i, rgb in enumerate(images):
-        m = cv2.inRange(cv2.cvtColor(rgb, cv2.COLOR_RGB2YCrCb), (0, 135, 85), (255, 180, 135))
-        m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, kernel)
-        n, lab, stats, _ = cv2.connectedComponentsWithStats(m)
-        if n > 1:
-            m = (lab == 1 + np.argmax(stats[1:, cv2.CC_STAT_AREA])).astype(np.uint8)
-        masks[i] = cv2.dilate(m, kernel) > 0
-    return masks
-
-
-def replace_background(x: torch.Tensor, masks: torch.Tensor, share: float, gen: torch.Generator) -> torch.Tensor:
-    """Put `share` of the images' hands on a plain background (half of them near black, the
-    rest a random colour). x: N x 3 x H x W in [0, 1]; masks: N x H x W of 0/1."""
-    n, dev = x.shape[0], x.device
-    chosen = (torch.rand(n, generator=gen, device=dev) < share).view(n, 1, 1, 1)
-    dark = (torch.rand(n, generator=gen, device=dev) < 0.5).view(n, 1, 1, 1)
-    colour = torch.rand(n, 3, 1, 1, generator=gen, device=dev)
-    colour = torch.where(dark, colour * 0.08, colour)
-    background = chosen & (masks.unsqueeze(1) == 0)
-    return torch.where(background, colour.expand_as(x), x)

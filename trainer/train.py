@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .augment import augment_batch, hand_masks, replace_background
+from .augment import augment_batch
 from .calibrate import expected_calibration_error, fit_temperature, reliability
 from .data import ImageDataset, split_indices
 from .labels import CLASSES
@@ -47,7 +47,6 @@ class TrainConfig:
     label_smoothing: float = 0.1
     weight_decay: float = 5e-4
     augment: bool = True
-    background: float = 0.0  # share of training images whose hand is put on a plain background
     seed: int = 0
     train_share: float = 0.7
     test_share: float = 0.2
@@ -63,7 +62,6 @@ class TrainConfig:
             (isinstance(self.batch_size, int) and self.batch_size >= 1,
              f"batch size must be 1 or more, not {self.batch_size}"),
             (math.isfinite(self.lr) and self.lr > 0, f"learning rate must be above 0, not {self.lr}"),
-            (0 <= self.background <= 1, f"background share must be from 0 to 1, not {self.background}"),
             (0 < self.train_share and 0 < self.test_share and self.train_share + self.test_share < 1,
              "train and test shares must be above 0 and leave some images for validation"),
         ]
@@ -259,8 +257,6 @@ def train(data: ImageDataset, cfg: TrainConfig, callback: TrainingCallback | Non
     images = torch.from_numpy(data.images).to(device)
     labels = torch.from_numpy(data.labels).to(device)
     x_train, y_train = images[train_idx], labels[train_idx]
-    masks = (torch.from_numpy(hand_masks(data.images[train_idx])).to(device)
-             if cfg.augment and cfg.background > 0 else None)
 
     model = build_model(cfg.arch, len(CLASSES), data.images.shape[1]).to(device)
     if init_state is not None:
@@ -281,8 +277,6 @@ def train(data: ImageDataset, cfg: TrainConfig, callback: TrainingCallback | Non
                 raise TrainingCancelled()
             idx = order[b * cfg.batch_size:(b + 1) * cfg.batch_size]
             x = to_unit(x_train[idx])
-            if masks is not None:
-                x = replace_background(x, masks[idx], cfg.background, gen)
             if cfg.augment:
                 x = augment_batch(x, gen)
             x = standardize(x, mean, std)
