@@ -42,7 +42,7 @@ class TextPanel(QWidget):
             b.setVisible(False)
             b.clicked.connect(lambda _=False, i=i: self.accept(i))
             QShortcut(QKeySequence(str(i + 1)), self, lambda i=i: self.accept(i),
-                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                      context=Qt.ShortcutContext.WindowShortcut)  # active while the Live tab shows
             self.suggestion_buttons.append(b)
             row.addWidget(b)
         row.addStretch(1)

@@ -29,6 +29,8 @@ def test_spelling_helo_suggests_hello_and_a_number_key_accepts_it(qtbot, helo_wi
     live = helo_window.live
     first = live.panel.suggestion_buttons[0]
     assert first.isVisible() and first.text() == "1  HELLO"
+    helo_window.activateWindow()  # shortcuts reach the active window only
+    qtbot.waitUntil(helo_window.isActiveWindow, timeout=5000)
     live.view.setFocus()
     qtbot.keyClick(live.view, Qt.Key.Key_1)
     assert live.session.text == "HELLO " and live.text.toPlainText().startswith("HELLO ")
