@@ -54,6 +54,7 @@ class TextPanel(QWidget):
         self.history = QListWidget()
         self.history.setToolTip("Finished sentences of this session; double-click to copy one")
         self.history.setMaximumWidth(260)
+        self.history.setMinimumWidth(200)
         self.history.itemDoubleClicked.connect(lambda item: self._copy(item.text()))
 
         self.clear_button = QPushButton("New sentence")
@@ -80,7 +81,10 @@ class TextPanel(QWidget):
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(texts, 1)
-        outer.addWidget(self.history)
+        history = QVBoxLayout()
+        history.addWidget(QLabel("Sentences (New sentence adds one)"))
+        history.addWidget(self.history, 1)
+        outer.addLayout(history)
         outer.addLayout(self.buttons)
         self.plain = ""
         self.words: list[str] = []

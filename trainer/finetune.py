@@ -15,13 +15,11 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
-from .augment import augment_batch
 from .checkpoint import LoadedModel
 from .data import ImageDataset
 from .labels import CLASSES
-from .train import EpochRecord, TrainingCallback, TrainingCancelled, predict_pixels, score
+from .train import EpochRecord, TrainingCallback, predict_pixels, score, train_epoch
 
 # Layers that keep learning when the rest is frozen (the last conv block and the classifier).
 TRAINABLE_WHEN_FROZEN = {"deepcnn": ("features.6.", "features.7.", "head."), "aslnet": ("conv2.", "out.")}
@@ -140,28 +138,11 @@ def finetune(base: LoadedModel, own: ImageDataset, cfg: FinetuneConfig | None = 
     for epoch in range(1, cfg.epochs + 1):
         epoch_started = time.perf_counter()
         _set_mode(model, base.arch, frozen)
-        order = torch.randperm(len(y_all), generator=gen, device=device)
-        total_loss = total_correct = 0.0
-        for b in range(batches):
-            if callback.should_stop():
-                raise TrainingCancelled()
-            idx = order[b * cfg.batch_size:(b + 1) * cfg.batch_size]
-            x = augment_batch(x_all[idx].movedim(-1, -3).float().div_(255.0), gen)
-            m = torch.tensor(mean, device=device).view(3, 1, 1)
-            s = torch.tensor(std, device=device).view(3, 1, 1)
-            logits = model((x - m) / s)
-            loss = F.cross_entropy(logits, y_all[idx], label_smoothing=0.1)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
-            correct = (logits.argmax(1) == y_all[idx]).sum().item()
-            total_loss += loss.item() * len(idx)
-            total_correct += correct
-            callback.on_batch(epoch, b + 1, loss.item(), correct / len(idx))
+        train_loss, train_acc = train_epoch(model, x_all, y_all, epoch, cfg.batch_size, opt, sched, gen,
+                                            callback, mean, std, augment=True, label_smoothing=0.1)
         held = held_score(model) if len(held_idx) else {"loss": float("nan"), "accuracy": float("nan")}
-        record = EpochRecord(epoch, total_loss / len(y_all), total_correct / len(y_all), held["loss"],
-                             held["accuracy"], time.perf_counter() - epoch_started, unseen_acc(model))
+        record = EpochRecord(epoch, train_loss, train_acc, held["loss"], held["accuracy"],
+                             time.perf_counter() - epoch_started, unseen_acc(model))
         history.append(record)
         callback.on_epoch(record)
     model = model.cpu().eval()

@@ -238,6 +238,35 @@ def _optimizer(cfg: TrainConfig, model: nn.Module, steps: int):
     return opt, sched
 
 
+def train_epoch(model: nn.Module, x: torch.Tensor, y: torch.Tensor, epoch: int, batch_size: int, opt, sched,
+                gen: torch.Generator, callback: TrainingCallback, mean, std, augment: bool,
+                label_smoothing: float) -> tuple[float, float]:
+    """One pass over uint8 images `x` (N x H x W x 3, on the device) in shuffled batches, each
+    augmented per sample when asked; returns the mean loss and accuracy. The caller sets the
+    model's mode. Raises TrainingCancelled when the callback asks to stop."""
+    order = torch.randperm(len(y), generator=gen, device=x.device)
+    total_loss = total_correct = 0.0
+    for b in range((len(y) + batch_size - 1) // batch_size):
+        if callback.should_stop():
+            raise TrainingCancelled()
+        idx = order[b * batch_size:(b + 1) * batch_size]
+        batch = to_unit(x[idx])
+        if augment:
+            batch = augment_batch(batch, gen)
+        logits = model(standardize(batch, mean, std))
+        loss = F.cross_entropy(logits, y[idx], label_smoothing=label_smoothing)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        if sched:
+            sched.step()
+        correct = (logits.argmax(1) == y[idx]).sum().item()
+        total_loss += loss.item() * len(idx)
+        total_correct += correct
+        callback.on_batch(epoch, b + 1, loss.item(), correct / len(idx))
+    return total_loss / len(y), total_correct / len(y)
+
+
 def train(data: ImageDataset, cfg: TrainConfig, callback: TrainingCallback | None = None,
           init_state: dict | None = None, unseen: ImageDataset | None = None) -> TrainResult:
     """Train on a seeded split of `data`; test at the end.
@@ -270,34 +299,13 @@ def train(data: ImageDataset, cfg: TrainConfig, callback: TrainingCallback | Non
     for epoch in range(1, cfg.epochs + 1):
         started = time.perf_counter()
         model.train()
-        order = torch.randperm(len(train_idx), generator=gen, device=device)
-        total_loss = total_correct = 0.0
-        for b in range(batches):
-            if callback.should_stop():
-                raise TrainingCancelled()
-            idx = order[b * cfg.batch_size:(b + 1) * cfg.batch_size]
-            x = to_unit(x_train[idx])
-            if cfg.augment:
-                x = augment_batch(x, gen)
-            x = standardize(x, mean, std)
-            y = y_train[idx]
-            logits = model(x)
-            loss = F.cross_entropy(logits, y, label_smoothing=cfg.label_smoothing)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            if sched:
-                sched.step()
-            correct = (logits.argmax(1) == y).sum().item()
-            total_loss += loss.item() * len(idx)
-            total_correct += correct
-            callback.on_batch(epoch, b + 1, loss.item(), correct / len(idx))
-
+        train_loss, train_acc = train_epoch(model, x_train, y_train, epoch, cfg.batch_size, opt, sched, gen,
+                                            callback, mean, std, cfg.augment, cfg.label_smoothing)
         val = score(predict_pixels(model, images[val_idx], mean, std), labels[val_idx].cpu())
         unseen_acc = (score(predict_pixels(model, unseen.images, mean, std), unseen.labels)["accuracy"]
                       if unseen is not None and len(unseen) else None)
-        record = EpochRecord(epoch, total_loss / len(train_idx), total_correct / len(train_idx), val["loss"],
-                             val["accuracy"], time.perf_counter() - started, unseen_acc)
+        record = EpochRecord(epoch, train_loss, train_acc, val["loss"], val["accuracy"],
+                             time.perf_counter() - started, unseen_acc)
         history.append(record)
         callback.on_epoch(record)
 
