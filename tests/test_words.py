@@ -87,3 +87,15 @@ def test_accepting_a_suggestion_replaces_the_word_being_spelled(english):
     assert session.speller.text == "SAY HEL" and session._suggest()[0] in ("HELP", "HELLO")
     assert session.accept("HELLO") == "SAY HELLO "
     assert session.backspace() == "SAY HEL"
+
+
+def test_transcribe_autocorrect_turns_a_near_miss_into_the_word(tiny_model, tmp_path, capsys):
+    from conftest import sign_frames, write_video
+
+    from asl_desktop.transcribe import main as transcribe_main
+    labels = ["nothing"] * 10 + [s for letter in "HELO" for s in [letter] * 16 + ["nothing"] * 6]
+    video = write_video(tmp_path / "helo.avi", sign_frames(labels))
+    assert transcribe_main([str(video), "--model", str(tiny_model), "--hold", "0.4"]) == 0
+    assert capsys.readouterr().out.strip() == "HELO"
+    assert transcribe_main([str(video), "--model", str(tiny_model), "--hold", "0.4", "--autocorrect"]) == 0
+    assert capsys.readouterr().out.strip() == "HELLO"
