@@ -173,6 +173,7 @@ class LiveTab(QWidget):
         self.panel = TextPanel()
         self.text, self.clear_button, self.back_button = self.panel.text, self.panel.clear_button, self.panel.back_button
         self.copy_button = self.panel.copy_button
+        self.copy_button.clicked.connect(self.copy_text)
         self.panel.clear_requested.connect(self.clear_text)
         self.panel.backspace_requested.connect(self.backspace)
         self.panel.accepted.connect(self.accept_suggestion)
@@ -276,7 +277,7 @@ class LiveTab(QWidget):
             self.hold_bar.setValue(int(state.progress * 100))
             self.hold_bar.setFormat(f"holding {state.candidate}" if state.candidate else "hold to commit")
             if state.committed:
-                self._show_text(step.text)
+                self._show_text(self.session.text)  # not step.text: a Backspace may have come since
                 if state.committed == "space" and settings.read(settings.SPEAK_WORDS):
                     self.panel.speak(step.text.rstrip(" ").rsplit(" ", 1)[-1])
         if step.suggestions is not None:

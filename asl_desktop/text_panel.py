@@ -63,8 +63,7 @@ class TextPanel(QWidget):
         self.back_button = QPushButton("Backspace")
         self.back_button.setToolTip("Delete the last character; right after a correction, undo it")
         self.back_button.clicked.connect(self.backspace_requested)
-        self.copy_button = QPushButton("Copy")
-        self.copy_button.clicked.connect(lambda: self._copy(self.plain))
+        self.copy_button = QPushButton("Copy")  # the live tab copies the session's text
         self.speak_button = QPushButton("Speak")
         self.speak_button.clicked.connect(lambda: self.speak())
         self.speak_button.setEnabled(self.speaker.available)

@@ -61,7 +61,7 @@ def test_copy_backspace_clear_and_pause(qtbot, tiny_model, tmp_path):
     window = make_window(qtbot, str(video), tiny_model)
     live = window.live
     live.hold.setValue(0.3)
-    qtbot.waitUntil(lambda: live.session.text == "H", timeout=10000)
+    qtbot.waitUntil(lambda: live.text.toPlainText() == "H", timeout=10000)  # shown, not only spelled
     live.copy_button.click()
     from PySide6.QtGui import QGuiApplication
     assert QGuiApplication.clipboard().text() == "H"
