@@ -360,6 +360,12 @@ class LiveTab(QWidget):
     def set_auto(self, on: bool) -> None:
         self.auto_box.setChecked(on)
 
+    @Slot(object)
+    def set_guide(self, guide: GuideBox) -> None:
+        """A box moved in another view (My signs): the same box here and in the session."""
+        self.view.set_guide(guide)
+        self._on_guide_changed(guide)
+
     def _on_guide_changed(self, guide: GuideBox) -> None:
         self.session.set_region(guide=guide)
         settings.write(settings.GUIDE_CX, guide.cx)

@@ -66,6 +66,9 @@ class MySignsTab(QWidget):
         self._build_ui()
         self._load_sets(settings.read(settings.MY_SIGNS_SET))
         live.inference.result.connect(self.on_result)
+        self.view.set_guide(live.view.guide)
+        self.view.guide_changed.connect(live.set_guide)
+        live.view.guide_changed.connect(self.view.set_guide)
 
     # layout ------------------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -111,6 +114,7 @@ class MySignsTab(QWidget):
 
         self.view = VideoView()
         self.view.setMinimumSize(360, 270)
+        self.view.setToolTip("Drag the box onto your hand (it is the Live tab's box too)")
         self.sign_title = QLabel()
         font = self.sign_title.font()
         font.setPointSize(28)

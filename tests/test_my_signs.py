@@ -104,3 +104,11 @@ def test_finetune_cli_writes_a_run_and_improves_held_back_samples(tmp_path, tiny
     f = json.loads((out / "metrics.json").read_text())["finetune"]
     assert f["held_back_after"] >= f["held_back_before"] + 0.4 and not f["frozen_early_layers"]
     assert "before" in printed and load_checkpoint(out / "model.pt").meta["fine_tuned_from"] == str(tiny_model)
+
+
+def test_the_box_moved_in_my_signs_is_the_live_box(qtbot, window):
+    from asl_desktop.core.region import GuideBox
+    tab = window.my_signs
+    tab.view.guide_changed.emit(GuideBox(0.4, 0.5, 0.5))  # as a drag there would
+    assert window.live.view.guide == GuideBox(0.4, 0.5, 0.5)
+    assert window.live.session.recognizer.guide == GuideBox(0.4, 0.5, 0.5)
