@@ -78,7 +78,7 @@ class MySignsTab(QWidget):
         new_set = QPushButton("New set...")
         new_set.clicked.connect(self.new_set)
         open_folder = QPushButton("Open folder")
-        open_folder.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.store.folder))))
+        open_folder.clicked.connect(self.open_folder)
         top = QHBoxLayout()
         for w in (QLabel("Set:"), self.set_combo, new_set, open_folder):
             top.addWidget(w)
@@ -194,6 +194,15 @@ class MySignsTab(QWidget):
         self.set_combo.blockSignals(False)
         self.set_combo.setCurrentText(wanted if wanted in names else names[0])
         self._on_set_changed(self.set_combo.currentText())
+
+    def open_folder(self) -> None:
+        """Show the set's files in the desktop's file manager (the folder is made if new)."""
+        try:
+            self.store.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            QMessageBox.warning(self, "Open folder", f"Cannot create {self.store.folder}: {exc}")
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.store.folder)))
 
     def new_set(self) -> None:
         name, ok = QInputDialog.getText(self, "New set", "Name of the new set (e.g. your name, or 'office camera'):")
