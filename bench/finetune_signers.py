@@ -20,11 +20,10 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from asl_desktop import paths  # noqa: E402
+import massey  # noqa: E402
 from trainer.checkpoint import atomic_write, load_checkpoint  # noqa: E402
 from trainer.data import ImageDataset, load_dataset, split_indices  # noqa: E402
 from trainer.finetune import FinetuneConfig, finetune  # noqa: E402
-from trainer.labels import CLASSES  # noqa: E402
 from trainer.preprocess import to_model_pixels  # noqa: E402
 from trainer.train import predict_pixels, score  # noqa: E402
 
@@ -33,15 +32,13 @@ KS = (1, 3, 5, 10)
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--massey", default="/tmp/asl/massey-letters")
+    massey.add_arguments(ap)
     ap.add_argument("--base", help="base dataset to replay")
     ap.add_argument("--base-test", metavar="DATA", help="the base dataset: its seed-0 test split measures forgetting")
-    ap.add_argument("--model", default=str(paths.default_model()))
     ap.add_argument("--out", default="finetune-signers.html")
     args = ap.parse_args()
-    files = sorted(Path(args.massey).glob("*/*.jpg"))
+    files = massey.photos(args.massey)
     if not files:
-        print(f"skipped: no Massey photos at {args.massey}")
         return 0
     torch.set_num_threads(2)
     base = load_checkpoint(args.model)
@@ -52,8 +49,8 @@ def main() -> int:
         _, test_idx, _ = split_indices(len(base_data), 0)
         forget = base_data.images[test_idx], base_data.labels[test_idx]
     pixels = np.stack([to_model_pixels(cv2.imread(str(f))) for f in files])
-    labels = np.array([CLASSES.index(f.parent.name.upper()) for f in files])
-    signer = np.array([f.name.split("_")[0] for f in files])
+    labels = np.array([massey.label(f) for f in files])
+    signer = np.array([massey.signer(f) for f in files])
     rng = np.random.default_rng(0)
     rows = []
     for s in sorted(set(signer)):

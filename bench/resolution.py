@@ -18,9 +18,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from asl_desktop import paths  # noqa: E402
+import massey  # noqa: E402
 from trainer.checkpoint import load_checkpoint  # noqa: E402
-from trainer.labels import CLASSES  # noqa: E402
 from trainer.preprocess import to_model_pixels  # noqa: E402
 from trainer.train import predict_pixels  # noqa: E402
 
@@ -41,16 +40,14 @@ PATHS = {
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--massey", default="/tmp/asl/massey-letters")
-    ap.add_argument("--model", default=str(paths.default_model()))
+    massey.add_arguments(ap)
     args = ap.parse_args()
-    files = sorted(Path(args.massey).glob("*/*.jpg"))
+    files = massey.photos(args.massey)
     if not files:
-        print(f"skipped: no Massey photos at {args.massey}")
         return 0
     torch.set_num_threads(2)
     model = load_checkpoint(args.model)
-    labels = torch.tensor([CLASSES.index(f.parent.name.upper()) for f in files])
+    labels = torch.tensor([massey.label(f) for f in files])
     images = [cv2.imread(str(f)) for f in files]
     print(f"model {args.model}; {len(files)} Massey photos")
     for name, path in PATHS.items():

@@ -27,7 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from asl_desktop import paths  # noqa: E402
+import massey  # noqa: E402
 from asl_desktop.transcribe import build_parser, transcribe  # noqa: E402
 
 WORDS = ["HELLO", "WORLD", "SIGN", "QUIZ", "THANK", "YOU", "BOOK", "APPLE", "NAME", "HELP"]
@@ -37,8 +37,8 @@ SIDE, FPS = 480, 30
 def photos_by_signer(folder: Path) -> dict[str, dict[str, list[Path]]]:
     """signer -> letter -> photos (Massey names files handN_<letter>_...)."""
     found: dict[str, dict[str, list[Path]]] = defaultdict(lambda: defaultdict(list))
-    for f in sorted(folder.glob("*/*")):
-        found[f.name.split("_")[0]][f.parent.name.upper()].append(f)
+    for f in massey.photos(folder):
+        found[massey.signer(f)][f.parent.name.upper()].append(f)
     return found
 
 
@@ -96,19 +96,15 @@ def char_accuracy(truth: str, got: str) -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--massey", default="/tmp/asl/massey-letters")
-    ap.add_argument("--model", default=str(paths.default_model()))
+    massey.add_arguments(ap)
     ap.add_argument("--hold-seconds", type=float, default=1.5)
     ap.add_argument("--keep", help="write the videos into this folder (default: a temporary one)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("extra", nargs="*", help="extra transcribe options, after --")
     args = ap.parse_args()
-    folder = Path(args.massey)
-    if not folder.is_dir():
-        print(f"skipped: no Massey photos at {folder} "
-              "(tar xzf ../shared/data/massey-letters/massey-letters.tar.gz -C /tmp/asl)")
+    signers = photos_by_signer(Path(args.massey))
+    if not signers:
         return 0
-    signers = photos_by_signer(folder)
     out = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="asl-words-"))
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(args.seed)
