@@ -302,6 +302,7 @@ class MySignsTab(QWidget):
             self.view.show_frame(r.frame, r.box, r.tracked, r.pixels)
         if self.recording is None:
             return
+        saved_before = len(self.recording.saved)
         try:
             state = self.recording.feed(r.timestamp, r.hand)
         except OSError as exc:
@@ -309,7 +310,7 @@ class MySignsTab(QWidget):
             QMessageBox.warning(self, "Record", f"Could not save the sample in {self.store.folder}: {exc}")
             return
         self._show_progress(state)
-        if state.captured:
+        if state.captured > saved_before:  # a new file: recount (not on every frame)
             self._refresh_counts()
         if state.done:
             self._show_samples(state.label)

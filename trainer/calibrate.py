@@ -52,3 +52,12 @@ def expected_calibration_error(probs: torch.Tensor, labels, bins: int = BINS) ->
         return float("nan")
     return sum(r["count"] / total * abs(r["accuracy"] - r["confidence"])
                for r in reliability(probs, labels, bins) if r["count"])
+
+
+def before_after(logits: torch.Tensor, labels, temperature: float) -> dict:
+    """ECE and reliability bins of softmax(logits) and of softmax(logits / temperature)."""
+    out = {}
+    for when, probs in (("before", F.softmax(logits, 1)), ("after", F.softmax(logits / temperature, 1))):
+        out[f"ece_{when}"] = expected_calibration_error(probs, labels)
+        out[f"reliability_{when}"] = reliability(probs, labels)
+    return out

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .augment import augment_batch
-from .calibrate import expected_calibration_error, fit_temperature, reliability
+from .calibrate import before_after, fit_temperature
 from .data import ImageDataset, split_indices
 from .labels import CLASSES
 from .models import build_model
@@ -189,25 +189,16 @@ def calibrate(model: nn.Module, images, labels, mean, std, seed: int = 0) -> tup
                         for s in (None, seed + 1, seed + 2)])
     targets = labels.repeat(3)
     temperature = fit_temperature(logits, targets)
-    before, after = F.softmax(logits, 1), F.softmax(logits / temperature, 1)
     return temperature, {
         "temperature": temperature,
         "fitted_on": f"validation split ({len(labels)} images) as is and under two draws of augmentation",
-        "validation": {"ece_before": expected_calibration_error(before, targets),
-                       "ece_after": expected_calibration_error(after, targets),
-                       "reliability_before": reliability(before, targets),
-                       "reliability_after": reliability(after, targets)},
+        "validation": before_after(logits, targets, temperature),
     }
 
 
 def calibration_on(model: nn.Module, images, labels, mean, std, temperature: float) -> dict:
     """ECE and reliability bins on a labelled set (e.g. unseen people), before/after the temperature."""
-    logits = predict_logits(model, images, mean, std)
-    before, after = F.softmax(logits, 1), F.softmax(logits / temperature, 1)
-    return {"ece_before": expected_calibration_error(before, labels),
-            "ece_after": expected_calibration_error(after, labels),
-            "reliability_before": reliability(before, labels),
-            "reliability_after": reliability(after, labels)}
+    return before_after(predict_logits(model, images, mean, std), labels, temperature)
 
 
 def score(probs: torch.Tensor, labels) -> dict:

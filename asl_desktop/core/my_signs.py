@@ -7,9 +7,7 @@ camera, a day: as many as the user likes), one sub-folder per sign, 96x96 PNG cr
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +15,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from trainer.checkpoint import atomic_write
 from trainer.labels import CLASSES
 from trainer.runs import user_data_dir
 
@@ -72,14 +71,7 @@ class SampleStore:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         n = len(list(folder.glob(f"{stamp}-*.png")))
         path = folder / f"{stamp}-{n:03d}.png"
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(png.tobytes())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(path, lambda tmp: Path(tmp).write_bytes(png.tobytes()))
         return path
 
     def delete(self, paths) -> int:

@@ -23,6 +23,9 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
+from trainer.checkpoint import atomic_write
+from trainer.runs import user_data_dir
+
 Evidence = Mapping[str, float]  # label -> probability at the commit
 
 VOCABULARY_SIZE = 30_000
@@ -175,13 +178,10 @@ def add_user_word(word: str, path: Path | None = None) -> None:
         raise ValueError(f"'{word}' is not a word of letters A-Z")
     words = read_user_words(path)
     if word not in words:
-        from trainer.checkpoint import atomic_write
-        path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, lambda tmp: Path(tmp).write_text("\n".join([*words, word]) + "\n", encoding="utf-8"))
 
 
 def user_words_path() -> Path:
-    from trainer.runs import user_data_dir
     return user_data_dir() / "words.txt"
 
 
