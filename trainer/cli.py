@@ -55,9 +55,22 @@ def _print_scores(test: dict) -> None:
         print(f"  {name:>8s}  {acc:.4f}")
 
 
+def split_shares(text: str) -> tuple[float, float]:
+    """'70/20/10' (train/test/validation percent) -> (0.7, 0.2); argparse reports a ValueError."""
+    try:
+        train, test, val = (float(part) for part in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not TRAIN/TEST/VALIDATION percentages, e.g. 70/20/10") from None
+    if min(train, test, val) <= 0 or abs(train + test + val - 100) > 1e-6:
+        raise argparse.ArgumentTypeError(f"'{text}': three shares above 0 that add up to 100, e.g. 96/2/2")
+    return train / 100, test / 100
+
+
 def cmd_train(args) -> int:
+    train_share, test_share = args.split
     cfg = TrainConfig.for_arch(args.arch, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                               augment=args.augment, seed=args.seed, device=args.device)
+                               augment=args.augment, seed=args.seed, device=args.device,
+                               train_share=train_share, test_share=test_share)
     out = Path(args.out) if args.out else new_run_dir(args.arch)
     print(f"training {cfg.arch}: {cfg.to_dict()}")
     callback = TqdmCallback()
@@ -134,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None,
                    help="per-sample augmentation for real webcams (default: the architecture's recipe)")
     t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--split", type=split_shares, default=(0.7, 0.2), metavar="TRAIN/TEST/VAL",
+                   help="percent of the images to train, test and validate on (default 70/20/10, the "
+                   "study's; the shipped model used 96/2/2)")
     t.add_argument("--out", help="output folder (default: a new folder in the user's runs folder)")
     t.add_argument("--init", metavar="MODEL", help="fine-tune from this checkpoint")
     t.add_argument("--unseen", metavar="DIR", help="labelled photos of other people, scored every epoch")
