@@ -31,6 +31,14 @@ def test_train_refuses_bad_settings_before_any_work(dataset_dir, tmp_path, capsy
     assert not out.exists()
 
 
+@pytest.mark.parametrize("split", ["70/20", "70/30/0", "60/20/10", "a/b/c"])
+def test_train_refuses_a_split_that_is_not_three_shares_of_100(dataset_dir, tmp_path, capsys, split):
+    with pytest.raises(SystemExit) as exit_:
+        train_main(["train", str(dataset_dir), "--out", str(tmp_path / "run"), "--split", split])
+    assert exit_.value.code == 2 and "--split" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
+
+
 def test_train_refuses_an_out_that_is_a_file(dataset_dir, tmp_path, capsys):
     target = tmp_path / "notes.txt"
     target.write_text("keep me")
@@ -49,6 +57,8 @@ def test_unknown_training_settings_are_errors():
         TrainConfig.for_arch("aslnet", epoch=5)
     with pytest.raises(ValueError, match="unknown optimizer"):
         TrainConfig(optimizer="sgd")
+    with pytest.raises(ValueError, match="zoom must be a range"):
+        TrainConfig(zoom=(1.5, 0.75))
 
 
 def test_a_rerun_into_the_same_folder_replaces_the_whole_run(tmp_path):

@@ -30,6 +30,26 @@ def test_temperature_makes_confidence_match_accuracy():
     assert abs(after.max(1).values.mean().item() - 0.7) < 0.05
 
 
+def test_a_validation_split_without_mistakes_says_its_temperature_overstates():
+    from torch import nn
+
+    from trainer.train import calibrate
+
+    labels = np.arange(40) % 5
+
+    class Oracle(nn.Module):  # right about every image, whatever augmentation does to it
+        def __init__(self):
+            super().__init__()
+            self.w = nn.Parameter(torch.ones(1))
+
+        def forward(self, x):
+            return 5 * self.w * nn.functional.one_hot(torch.as_tensor(labels), 29).float()
+
+    images = np.zeros((40, 28, 28, 3), np.uint8)
+    t, info = calibrate(Oracle(), images, labels, (0.5,) * 3, (0.25,) * 3)
+    assert t < 1 and "no mistakes there to fit on" in info["fitted_on"]
+
+
 def test_reliability_bins_count_every_prediction():
     logits, labels = _overconfident(n=500)
     rows = reliability(torch.softmax(logits, 1), labels)

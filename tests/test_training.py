@@ -112,12 +112,13 @@ def test_bad_checkpoints_give_clear_errors(tmp_path):
 
 def test_cli_train_then_evaluate(dataset_dir, tmp_path, capsys):
     out = tmp_path / "run"
-    assert cli_main(["train", str(dataset_dir), "--arch", "aslnet", "--epochs", "2",
+    assert cli_main(["train", str(dataset_dir), "--arch", "aslnet", "--epochs", "2", "--split", "80/10/10",
                      "--out", str(out), "--unseen", str(dataset_dir)]) == 0
     printed = capsys.readouterr().out
     assert "accuracy:" in printed and "unseen people" in printed
     metrics = json.loads((out / "metrics.json").read_text())
     assert len(metrics["history"]) == 2 and metrics["config"]["arch"] == "aslnet"
+    assert metrics["split"]["train"] == 8 * metrics["split"]["test"]  # --split 80/10/10
     assert 0 <= metrics["unseen"]["accuracy"] <= 1
     html = (out / "report.html").read_text()
     assert "Confusion matrix" in html and "Accuracy per epoch" in html

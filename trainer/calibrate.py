@@ -12,10 +12,11 @@ import torch
 import torch.nn.functional as F
 
 BINS = 10
+MIN_TEMPERATURE, MAX_TEMPERATURE = 0.05, 20.0
 
 
 def fit_temperature(logits: torch.Tensor, labels: torch.Tensor) -> float:
-    """The temperature (0.05 to 20) with the lowest NLL on these logits."""
+    """The temperature (MIN_TEMPERATURE to MAX_TEMPERATURE) with the lowest NLL on these logits."""
     logits, labels = logits.detach().float(), torch.as_tensor(labels)
     log_t = torch.zeros(1, requires_grad=True)
     opt = torch.optim.LBFGS([log_t], lr=0.1, max_iter=200, line_search_fn="strong_wolfe")
@@ -27,7 +28,7 @@ def fit_temperature(logits: torch.Tensor, labels: torch.Tensor) -> float:
         return loss
 
     opt.step(closure)
-    return float(log_t.detach().exp().clamp(0.05, 20.0))
+    return float(log_t.detach().exp().clamp(MIN_TEMPERATURE, MAX_TEMPERATURE))
 
 
 def reliability(probs: torch.Tensor, labels, bins: int = BINS) -> list[dict]:
