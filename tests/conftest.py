@@ -50,7 +50,7 @@ def dataset_dir(tmp_path) -> Path:
     return write_dataset(tmp_path / "data")
 
 
-TINY_CLASSES = ("H", "E", "L", "O", "nothing")
+TINY_CLASSES = ("H", "E", "L", "O", "nothing", "space")
 
 
 @pytest.fixture(autouse=True)

@@ -39,6 +39,26 @@ def test_spelling_helo_suggests_hello_and_a_number_key_accepts_it(qtbot, helo_wi
     assert live.session.text == "HELO"
 
 
+def test_the_space_sign_takes_the_top_suggestion_and_the_word_is_spoken(qtbot, tiny_model, tmp_path, monkeypatch):
+    from asl_desktop import settings
+    monkeypatch.setenv("ASL_DESKTOP_TTS_ENGINE", "mock")
+    settings.write(settings.SPACE_ACCEPTS, True)
+    settings.write(settings.SPEAK_WORDS, True)
+    labels = [s for sign in ("H", "E", "L", "O", "space") for s in [sign] * 16 + ["nothing"] * 6]
+    video = write_video(tmp_path / "helo_space.avi", sign_frames(["nothing"] * 10 + labels))
+    window = MainWindow(source=None, model=str(tiny_model), with_training=False)
+    qtbot.addWidget(window)
+    window.live.hold.setValue(0.4)
+    qtbot.waitUntil(lambda: window.model_ready and window.live.session.vocabulary is not None, timeout=10000)
+    spoken, shown = [], []
+    monkeypatch.setattr(window.live.panel, "speak", spoken.append)
+    window.live.status.connect(shown.append)
+    window.live.open_source(str(video))
+    qtbot.waitUntil(lambda: spoken == ["HELLO"], timeout=20000)
+    assert window.live.session.text == "HELLO " and window.live.text.toPlainText().startswith("HELLO")
+    assert any(line.startswith("Corrected HELO to HELLO") for line in shown)
+
+
 def test_new_sentence_keeps_the_history_and_save_writes_it(qtbot, helo_window, tmp_path):
     live = helo_window.live
     live.panel.suggestion_buttons[0].click()

@@ -44,7 +44,7 @@ def start_a_long_run(qtbot, window, tmp_path):
 def test_train_in_the_app_then_use_the_model(qtbot, window, tmp_path):
     tab = window.training
     choose(qtbot, tab, write_dataset(tmp_path / "data", TINY_CLASSES, per_class=12))
-    assert "60 images in 5 classes" in tab.dataset_info.text()
+    assert f"{12 * len(TINY_CLASSES)} images in {len(TINY_CLASSES)} classes" in tab.dataset_info.text()
     assert tab.counts_bars.opts["height"][7] == 12 and tab.counts_bars.opts["height"][0] == 0 and tab.start_button.isEnabled()
     tab.arch.setCurrentIndex(tab.arch.findData("aslnet"))
     tab.epochs.setValue(2)
@@ -191,7 +191,8 @@ def test_an_unexpected_error_while_reading_a_dataset_ends_the_scan_with_a_messag
     assert "invalid distance" in tab.dataset_info.text() and not tab.start_button.isEnabled()
     monkeypatch.setattr(training_worker, "load_dataset", real)
     choose(qtbot, tab, write_dataset(tmp_path / "data", TINY_CLASSES, per_class=4))
-    assert "20 images in 5 classes" in tab.dataset_info.text() and tab.start_button.isEnabled()
+    assert f"{4 * len(TINY_CLASSES)} images in {len(TINY_CLASSES)} classes" in tab.dataset_info.text()
+    assert tab.start_button.isEnabled()
 
 
 def test_choosing_another_folder_while_one_is_read_shows_and_trains_the_new_one(qtbot, window, tmp_path,
@@ -218,7 +219,8 @@ def test_choosing_another_folder_while_one_is_read_shows_and_trains_the_new_one(
     tab.dataset_edit.setText(str(new_dir))
     tab.scan_dataset()
     qtbot.waitUntil(lambda: tab.scan_thread is None and tab.scanned_path is not None, timeout=8000)
-    assert tab.scanned_path == str(new_dir) and "30 images in 5 classes" in tab.dataset_info.text()
+    assert tab.scanned_path == str(new_dir)
+    assert f"{6 * len(TINY_CLASSES)} images in {len(TINY_CLASSES)} classes" in tab.dataset_info.text()
     assert tab.counts_bars.opts["height"][7] == 6
 
 
