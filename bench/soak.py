@@ -1,10 +1,12 @@
 """One hour (by default) of live video through the real main window.
 
 Run: make soak, or under a real X server:
-  QT_QPA_PLATFORM=xcb xvfb-run -a .venv/bin/python bench/soak.py [--minutes 60]
-A generated 640x480 30 fps clip plays with the shipped model and is reopened each time it
-ends. Prints frames shown, RSS and None's reference count at the start (after a 30 s
-warm-up), the middle and the end, and the longest stall of the GUI event loop.
+  QT_QPA_PLATFORM=xcb xvfb-run -a .venv/bin/python bench/soak.py [--minutes 60] [--video FILE]
+A generated 640x480 30 fps clip (or FILE, e.g. a word video from word_videos.py --keep, so
+letters commit and suggestions are ranked) plays with the shipped model and is reopened each
+time it ends. Prints frames shown, word-suggestion updates, RSS and None's reference count at
+the start (after a 30 s warm-up), every 10 minutes and the end, and the longest stall of the
+GUI event loop.
 """
 
 import argparse
@@ -31,6 +33,7 @@ def rss_mb() -> float:
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--minutes", type=float, default=60.0)
+    p.add_argument("--video", help="play this file instead of the generated clip")
     args = p.parse_args()
     from PySide6 import QtWebEngineWidgets  # noqa: F401
     from PySide6.QtCore import QElapsedTimer, QTimer
@@ -38,12 +41,14 @@ def main() -> int:
 
     from asl_desktop.main_window import MainWindow
     tmp = tempfile.TemporaryDirectory()
-    video = make_video(Path(tmp.name) / "soak.avi", 60)
+    video = Path(args.video) if args.video else make_video(Path(tmp.name) / "soak.avi", 60)
     app = QApplication([])
     window = MainWindow(source=str(video))
     window.show()
     shown = [0]
     window.live.inference.result.connect(lambda r: shown.__setitem__(0, shown[0] + 1))
+    words = [0]
+    window.live.words.ready.connect(lambda u: words.__setitem__(0, words[0] + 1))
     clock, stall = QElapsedTimer(), [0]
     clock.start()
     started = time.monotonic()
@@ -65,7 +70,8 @@ def main() -> int:
 
     total = args.minutes * 60
     def mark(name):
-        print(f"{name:>6} t={time.monotonic() - started:7.0f} s  frames shown {shown[0]:8d}  RSS {rss_mb():7.1f} MB  "
+        print(f"{name:>6} t={time.monotonic() - started:7.0f} s  frames shown {shown[0]:8d}  "
+              f"word updates {words[0]:6d}  RSS {rss_mb():7.1f} MB  "
               f"None refcount {sys.getrefcount(None)}", flush=True)
     QTimer.singleShot(30_000, lambda: mark("start"))
     QTimer.singleShot(int(total * 500), lambda: mark("middle"))
