@@ -1,7 +1,7 @@
 """Train recipe variants side by side (one process each, sharing a GPU) and score every one on
 the Massey signers after each epoch; made for the device machine, runs on the CPU too.
 
-    python bench/recipe_sweep.py DATA --massey DIR --out OUT --variants shipped,old_zoom --deadline 420
+    python bench/recipe_sweep.py DATA --massey DIR --out OUT --variants shipped,zoom_0.75-1.5 --deadline 420
 
 Each variant writes OUT/<name>/ (model.pt, report.html, metrics.json, as `asl-train train`)
 and OUT/<name>.log (one line per epoch); OUT/summary.json lists, per variant, the Massey

@@ -106,10 +106,10 @@ class LiveSession:
             step = Step(result, spelling, self.speller.text, fps)
             if spelling is not None and spelling.committed:
                 self._undo = None
-                job = self._words_job(spelling.committed == "space")
                 if self.defer_words:
                     step.words_due = True
                 else:
+                    job = self._words_job(spelling.committed == "space")
                     update = self._apply(job, *job.rank())
                     step.suggestions, step.corrected, step.text = update.suggestions, update.corrected, self.speller.text
             return step
