@@ -26,13 +26,13 @@ from superqt.utils import thread_worker
 from . import settings
 from .core.frames import available_cameras, is_camera_spec
 from .core.region import GuideBox
-from .core.session import LiveSession, Step, WordsUpdate
+from .core.session import LiveSession, Step
 from .core.speller import Speller
 from .core.words import add_user_word, user_words_path
 from .text_panel import TextPanel
 from .threads import WorkerThread
 from .video_view import VideoView
-from .workers import CaptureWorker, FrameSlot, InferenceWorker, WordsWorker
+from .workers import CaptureWorker, FrameSlot, InferenceWorker
 
 PAUSED = "Paused. Press Space or Resume to continue."
 
@@ -67,7 +67,6 @@ class LiveTab(QWidget):
     paused_changed = Signal(bool)
     mirror_changed = Signal(bool)
     auto_changed = Signal(bool)
-    words_requested = Signal(bool)    # after a commit: rank suggestions (True: a space finished a word)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -86,7 +85,6 @@ class LiveTab(QWidget):
                                    guide, mirror, auto)
         self.session.set_words(autocorrect=settings.read(settings.AUTOCORRECT),
                                space_accepts=settings.read(settings.SPACE_ACCEPTS))
-        self.session.defer_words = True  # ranked on the words thread, not the inference thread
         self._build_ui(guide, mirror, auto)
 
         self.inference = InferenceWorker(self.slot, self.session)
@@ -96,11 +94,6 @@ class LiveTab(QWidget):
         self.inference.model_loaded.connect(self.model_changed)
         self.inference.model_failed.connect(self.model_error)
         self.inference.failed.connect(self._on_inference_failed)
-        self.words = WordsWorker(self.session)
-        self.words_thread = WorkerThread(self.words, "words")
-        self.words_requested.connect(self.words.update)
-        self.words.ready.connect(self.on_words)
-        self.words.failed.connect(self.status)
         self._probe_cameras()
 
     # UI ------------------------------------------------------------------------
@@ -247,7 +240,6 @@ class LiveTab(QWidget):
         """Stop every thread; called when the window closes."""
         self.stop_capture()
         self.inference_thread.stop()
-        self.words_thread.stop()
         QThreadPool.globalInstance().waitForDone(3000)
 
     @Slot(str, int, int)
@@ -286,20 +278,14 @@ class LiveTab(QWidget):
             self.hold_bar.setFormat(f"holding {state.candidate}" if state.candidate else "hold to commit")
             if state.committed:
                 self._show_text(self.session.text)  # not step.text: a Backspace may have come since
-        if step.words_due:
-            self.words_requested.emit(state.committed == "space")
+                if state.committed == "space" and settings.read(settings.SPEAK_WORDS):
+                    self.panel.speak(step.text.rstrip(" ").rsplit(" ", 1)[-1])
+        if step.suggestions is not None:
+            self.panel.set_suggestions(step.suggestions)
+        if step.corrected:
+            self.status.emit(f"Corrected {step.corrected[0]} to {step.corrected[1]}: Backspace undoes it")
         if not self._ended:
             self.status.emit(f"{self._source_text} · {step.fps:4.1f} fps · {r.latency_ms:.1f} ms per frame")
-
-    @Slot(object)
-    def on_words(self, update: WordsUpdate) -> None:
-        """Suggestions for the word being spelled; after a space, the finished word (corrected)."""
-        self.panel.set_suggestions(update.suggestions)
-        if update.corrected:
-            self._show_text(self.session.text)
-            self.status.emit(f"Corrected {update.corrected[0]} to {update.corrected[1]}: Backspace undoes it")
-        if update.finished_word and settings.read(settings.SPEAK_WORDS):
-            self.panel.speak(update.finished_word)
 
     def _show_letter(self, label: str) -> None:
         """A letter big; del, nothing and space smaller, so the word fits the panel."""

@@ -171,25 +171,3 @@ class InferenceWorker(QObject):
             return
         self._last_error = None
         self.result.emit(step)
-
-
-class WordsWorker(QObject):
-    """Ranks word suggestions (and corrects a finished word) after each commit, on a thread of
-    its own, so the inference thread never waits for the word list."""
-
-    ready = Signal(object)  # session.WordsUpdate
-    failed = Signal(str)
-
-    def __init__(self, session: LiveSession):
-        super().__init__()
-        self.session = session
-
-    @Slot(bool)
-    def update(self, after_space: bool) -> None:
-        try:
-            update = self.session.update_words(after_space)
-        except Exception as exc:
-            self.failed.emit(f"Word suggestions failed: {log_exception(exc, 'word suggestions')}")
-            return
-        if update is not None:
-            self.ready.emit(update)

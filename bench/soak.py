@@ -48,7 +48,8 @@ def main() -> int:
     shown = [0]
     window.live.inference.result.connect(lambda r: shown.__setitem__(0, shown[0] + 1))
     words = [0]
-    window.live.words.ready.connect(lambda u: words.__setitem__(0, words[0] + 1))
+    window.live.inference.result.connect(
+        lambda step: words.__setitem__(0, words[0] + (step.suggestions is not None)))
     clock, stall = QElapsedTimer(), [0]
     clock.start()
     started = time.monotonic()

@@ -1,6 +1,6 @@
-"""How long ranking word suggestions takes after each commit (the window does it on its
-words thread, `transcribe` inline): every prefix of some words, each commit's evidence a
-60% top letter and four random others, as the speller averages them.
+"""How long ranking word suggestions takes after each commit (the live session does it on
+the inference thread, so the newest frame waits that long): every prefix of some words, each
+commit's evidence a 60% top letter and four random others, as the speller averages them.
 
 Run: .venv/bin/python bench/words_ranking.py
 """

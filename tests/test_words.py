@@ -74,38 +74,17 @@ def test_autocorrect_on_space_and_backspace_undoes_it(english):
     session.set_words(autocorrect=True)
     feed_word(session, "WORL")
     session.speller._commit("space", {})
-    update = session.update_words(after_space=True)
-    assert update.corrected == ("WORL", "WORLD") and update.finished_word == "WORLD"
+    assert session._correct_finished() == ("WORL", "WORLD")
     assert session.text == "WORLD "
     assert session.backspace() == "WORL "  # right after: the correction is undone
     assert session.backspace() == "WORL"   # then an ordinary backspace
-
-
-def test_a_correction_ranked_while_the_text_changed_is_dropped(english, monkeypatch):
-    """The window ranks words on a thread of its own: a Backspace meanwhile wins."""
-    from asl_desktop.core import session as session_module
-
-    session = LiveSession(Speller(hold=0.5), vocabulary=english)
-    session.set_words(autocorrect=True)
-    feed_word(session, "WORL")
-    session.speller._commit("space", {})
-    rank = session_module._WordsJob.rank
-
-    def rank_while_the_user_deletes(job):
-        session.backspace()  # arrives from the GUI thread while the words thread ranks
-        return rank(job)
-
-    monkeypatch.setattr(session_module._WordsJob, "rank", rank_while_the_user_deletes)
-    assert session.update_words(after_space=True) is None
-    assert session.text == "WORL"
 
 
 def test_accepting_a_suggestion_replaces_the_word_being_spelled(english):
     session = LiveSession(Speller(hold=0.5), vocabulary=english)
     session.speller.text = "SAY "
     feed_word(session, "HEL")
-    assert session.speller.text == "SAY HEL"
-    assert session.update_words(after_space=False).suggestions[0] in ("HELP", "HELLO")
+    assert session.speller.text == "SAY HEL" and session._suggest()[0] in ("HELP", "HELLO")
     assert session.accept("HELLO") == "SAY HELLO "
     assert session.backspace() == "SAY HEL"
 

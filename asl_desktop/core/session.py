@@ -3,9 +3,7 @@
 The window's inference worker and `transcribe` both feed frames to a `LiveSession`, so the
 same video gives the same text in both. The window's commands (pause, clear, backspace,
 thresholds, region, model) arrive from the GUI thread while frames are processed on the
-inference thread: every method takes the session's lock. Ranking word suggestions after a
-commit takes up to a few hundred ms: `transcribe` does it inline, the window (`defer_words`)
-on a thread of its own through `update_words`, so no frame waits for it.
+inference thread: every method takes the session's lock.
 """
 
 from __future__ import annotations
@@ -32,41 +30,6 @@ class Step:
     fps: float                     # frames processed per second, over the last 30
     suggestions: list[str] | None = None     # new suggestions after a commit (None: unchanged)
     corrected: tuple[str, str] | None = None  # (as spelled, replaced by) when a finished word was corrected
-    words_due: bool = False  # a commit whose suggestions are left to `update_words` (defer_words)
-
-
-@dataclass
-class WordsUpdate:
-    """New suggestions after a commit, and the correction of the word a space finished."""
-    suggestions: list[str]
-    corrected: tuple[str, str] | None
-    finished_word: str | None  # the word a space finished, as it stands now (None after a letter)
-
-
-@dataclass
-class _WordsJob:
-    text: str                      # the text when the job was made: a changed text makes it stale
-    evidence: list                 # the commits of the word being spelled
-    finished: list | None          # the commits of the word a space just finished
-    spelled: str                   # that finished word as spelled
-    vocabulary: Vocabulary | None
-    autocorrect: bool
-    space_accepts: bool
-
-    def rank(self) -> tuple[list[str], str | None]:
-        """Suggestions for the word being spelled, and the replacement of the finished one (if any)."""
-        vocab = self.vocabulary
-        if vocab is None:
-            return [], None
-        suggestions = [s.word for s in suggest(vocab, self.evidence)] if self.evidence else []
-        new = None
-        if self.finished and len(self.finished) == len(self.spelled):
-            if self.space_accepts:
-                best = suggest(vocab, self.finished, k=1)
-                new = best[0].word if best else None
-            elif self.autocorrect:
-                new = autocorrect(vocab, self.finished)
-        return suggestions, (new if new != self.spelled else None)
 
 
 class LiveSession:
@@ -82,7 +45,6 @@ class LiveSession:
         self.recognizer = Recognizer(classifier, guide, mirror, auto) if classifier else None
         self._region = (guide or GuideBox(), mirror, auto)
         self.paused = False
-        self.defer_words = False        # leave suggestions to `update_words` (the window's words thread)
         self._times: deque[float] = deque(maxlen=30)
 
     @property
@@ -103,41 +65,37 @@ class LiveSession:
             self._times.append(time.monotonic())
             span = self._times[-1] - self._times[0]
             fps = (len(self._times) - 1) / span if span > 0 else 0.0
-            step = Step(result, spelling, self.speller.text, fps)
+            suggestions = corrected = None
             if spelling is not None and spelling.committed:
                 self._undo = None
-                if self.defer_words:
-                    step.words_due = True
-                else:
-                    job = self._words_job(spelling.committed == "space")
-                    update = self._apply(job, *job.rank())
-                    step.suggestions, step.corrected, step.text = update.suggestions, update.corrected, self.speller.text
-            return step
+                if spelling.committed == "space":
+                    corrected = self._correct_finished()
+                suggestions = self._suggest()
+            return Step(result, spelling, self.speller.text, fps, suggestions, corrected)
 
-    def update_words(self, after_space: bool) -> WordsUpdate | None:
-        """Rank suggestions (and correct the word a space finished) without holding the lock
-        while ranking; None when the text changed meanwhile (a newer commit will ask again)."""
-        with self._lock:
-            job = self._words_job(after_space)
-        suggestions, new = job.rank()
-        with self._lock:
-            return self._apply(job, suggestions, new) if self.speller.text == job.text else None
+    def _suggest(self) -> list[str]:
+        evidence = self.speller.evidence
+        self.suggestions = ([s.word for s in suggest(self.vocabulary, evidence)]
+                            if self.vocabulary is not None and evidence else [])
+        return self.suggestions
 
-    def _words_job(self, after_space: bool) -> _WordsJob:
-        text = self.speller.text
-        return _WordsJob(text, list(self.speller.evidence), list(self.speller.finished) if after_space else None,
-                         text.rstrip(" ").rsplit(" ", 1)[-1], self.vocabulary, self.autocorrect, self.space_accepts)
-
-    def _apply(self, job: _WordsJob, suggestions: list[str], new: str | None) -> WordsUpdate:
-        self.suggestions = suggestions
-        corrected = None
-        if new:
-            before = self.speller.text
-            self.speller.replace_word(new, end=True)
-            self._undo = (before, self.speller.text)
-            corrected = (job.spelled, new)
-        finished = self.speller.text.rstrip(" ").rsplit(" ", 1)[-1] if job.finished is not None else None
-        return WordsUpdate(suggestions, corrected, finished)
+    def _correct_finished(self) -> tuple[str, str] | None:
+        """After a space: the top suggestion (space_accepts) or a clearly better word (autocorrect)."""
+        evidence, spelled = self.speller.finished, self.speller.text.rstrip(" ").rsplit(" ", 1)[-1]
+        if self.vocabulary is None or not evidence or len(evidence) != len(spelled):
+            return None
+        if self.space_accepts and self.suggestions:
+            new = self.suggestions[0]
+        elif self.autocorrect:
+            new = autocorrect(self.vocabulary, evidence)
+        else:
+            return None
+        if not new or new == spelled:
+            return None
+        before = self.speller.text
+        self.speller.replace_word(new, end=True)
+        self._undo = (before, self.speller.text)
+        return spelled, new
 
     def finish_word(self) -> tuple[str, str] | None:
         """The source ended mid-word: treat the last word as finished (autocorrect applies)."""
@@ -146,8 +104,7 @@ class LiveSession:
                 return None
             self.speller.finished, self.speller.evidence = self.speller.evidence, []
             self.speller.text += " "
-            job = self._words_job(after_space=True)
-            corrected = self._apply(job, *job.rank()).corrected
+            corrected = self._correct_finished()
             self.speller.text = self.speller.text[:-1]
             return corrected
 
