@@ -259,10 +259,10 @@ def train_epoch(model: nn.Module, x: torch.Tensor, y: torch.Tensor, epoch: int, 
         opt.step()
         if sched:
             sched.step()
-        correct = (logits.argmax(1) == y[idx]).sum().item()
-        total_loss += loss.item() * len(idx)
+        correct, loss_value = (logits.argmax(1) == y[idx]).sum().item(), loss.item()  # one read each
+        total_loss += loss_value * len(idx)
         total_correct += correct
-        callback.on_batch(epoch, b + 1, loss.item(), correct / len(idx))
+        callback.on_batch(epoch, b + 1, loss_value, correct / len(idx))
     return total_loss / len(y), total_correct / len(y)
 
 
