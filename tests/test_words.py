@@ -4,7 +4,10 @@ import pytest
 
 from asl_desktop.core.session import LiveSession
 from asl_desktop.core.speller import Speller
-from asl_desktop.core.words import Vocabulary, add_user_word, autocorrect, read_user_words, suggest
+import math
+
+from asl_desktop.core.words import (P_DROP, P_DROP_DOUBLE, P_SWAP, Vocabulary, add_user_word, autocorrect,
+                                     channels, read_user_words, suggest)
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +32,21 @@ def test_helo_with_a_clear_e_suggests_hello_first(english):
                                             ("HELO", "HELLO"), ("TAHNK", "THANK")])
 def test_a_dropped_doubled_or_swapped_letter_is_forgiven_at_word_end(english, spelled, meant):
     assert autocorrect(english, clear(spelled)) == meant
+
+
+def test_words_of_every_length_are_scored_together_as_alone():
+    """One pass over words of different lengths: each gets its own best alignment."""
+    ev, clear_letter = clear("HELO"), math.log(0.85)
+    got = channels(ev, ["HELLO", "HELO", "HE", "OLEH"], complete=False)
+    assert got[0] == pytest.approx(4 * clear_letter + math.log(P_DROP_DOUBLE))  # the second L dropped
+    assert got[1] == pytest.approx(4 * clear_letter)
+    assert got[2] < got[1] and got[3] < got[0]
+    assert channels(clear("TAHNK"), ["THANK"], False)[0] == pytest.approx(5 * clear_letter + math.log(P_SWAP))
+    # still spelling: the letters after the last commit are free, the rest of HELP is not
+    spelling = channels(ev[:3], ["HELLO", "HELP", "HOLE"], complete=True)
+    assert spelling[0] == pytest.approx(3 * clear_letter)
+    assert spelling[1] == pytest.approx(3 * clear_letter)
+    assert spelling[2] < spelling[0] + math.log(P_DROP)
 
 
 def test_the_model_s_second_guess_counts():

@@ -23,10 +23,13 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
+import numpy as np
+
 from trainer.checkpoint import atomic_write
 from trainer.runs import user_data_dir
 
 Evidence = Mapping[str, float]  # label -> probability at the commit
+PAD = chr(ord("A") + 26)  # pads shorter words in `channels`
 
 VOCABULARY_SIZE = 30_000
 FLOOR = 0.002          # probability of a letter the model did not rank in its top five
@@ -95,34 +98,52 @@ def channel(evidence: Sequence[Evidence], word: str, complete: bool) -> float:
     complete=True: the commits may cover only the start of the word (it is still being
     spelled); the last commit must then match a letter, the letters after it are free.
     """
-    n, m = len(evidence), len(word)
-    neg = -math.inf
-    log_floor = math.log(FLOOR)
-    logs = [{label: math.log(max(p, FLOOR)) for label, p in e.items()} for e in evidence]
-    match = [[lg.get(c, log_floor) for c in word] for lg in logs]  # match[i][j]: commit i as letter j
-    log_drop, log_double, log_insert, log_swap = (math.log(P_DROP), math.log(P_DROP_DOUBLE),
-                                                  math.log(P_INSERT), math.log(P_SWAP))
-    drop = [log_double if j and word[j] == word[j - 1] else log_drop for j in range(m)]
-    d = [[neg] * (m + 1) for _ in range(n + 1)]
-    d[0][0] = 0.0
-    ended = neg  # complete mode: the best alignment whose last commit matched a letter
-    for i in range(n + 1):
-        row, up = d[i], d[i - 1] if i else None
-        for j in range(m + 1):
-            best = row[j]
-            if i and j:
-                last = up[j - 1] + match[i - 1][j - 1]
-                if i > 1 and j > 1 and word[j - 1] != word[j - 2]:
-                    last = max(last, d[i - 2][j - 2] + match[i - 2][j - 1] + match[i - 1][j - 2] + log_swap)
-                if i == n:
-                    ended = max(ended, last)
-                best = max(best, last)
-            if j:
-                best = max(best, row[j - 1] + drop[j - 1])
-            if i:
-                best = max(best, up[j] + log_insert)
-            row[j] = best
-    return ended if complete and n else d[n][m]
+    return float(channels(evidence, [word], complete)[0])
+
+
+def channels(evidence: Sequence[Evidence], words: Sequence[str], complete: bool) -> np.ndarray:
+    """`channel` for many words at once: one dynamic programme over all of them in numpy.
+
+    d[i][:, j] is the best log probability of the first i commits explaining the first j
+    letters of each word. A row comes from the row above (a commit matches a letter, or is an
+    extra commit), from two rows above (a swapped pair), and from its own left neighbours (a
+    dropped letter); the last is a max-plus running scan along the row.
+    """
+    n = len(evidence)
+    if not words:
+        return np.empty(0)
+    lengths = np.array([len(w) for w in words])
+    m = int(lengths.max())
+    codes = (np.frombuffer("".join(w.ljust(m, PAD) for w in words).encode("ascii"), np.uint8)
+             .reshape(len(words), m).astype(np.intp) - ord("A"))            # PAD -> 26
+    logs = np.full((n, 27), math.log(FLOOR))
+    logs[:, 26] = -np.inf                                                   # nothing matches padding
+    for i, e in enumerate(evidence):
+        for label, p in e.items():
+            if len(label) == 1:
+                logs[i, ord(label) - ord("A")] = math.log(max(p, FLOOR))
+    match = logs[:, codes]                                                  # (n, words, m)
+    repeat = codes[:, 1:] == codes[:, :-1]                                  # letter j+1 repeats letter j
+    drop = np.where(np.hstack([np.zeros((len(words), 1), bool), repeat]), math.log(P_DROP_DOUBLE), math.log(P_DROP))
+    run = np.hstack([np.zeros((len(words), 1)), np.cumsum(drop, axis=1)])    # cost of dropping letters 0..j-1
+
+    def finish(base: np.ndarray) -> np.ndarray:                             # then letters may be dropped
+        return run + np.maximum.accumulate(base - run, axis=1)
+
+    first = np.full((len(words), m + 1), -np.inf)
+    first[:, 0] = 0.0
+    d = [finish(first)]
+    for i in range(1, n + 1):
+        up = d[i - 1]
+        last = np.full_like(up, -np.inf)
+        last[:, 1:] = up[:, :-1] + match[i - 1]
+        if i > 1 and m > 1:
+            swap = d[i - 2][:, :-2] + match[i - 2][:, 1:] + match[i - 1][:, :-1] + math.log(P_SWAP)
+            last[:, 2:] = np.where(repeat, last[:, 2:], np.maximum(last[:, 2:], swap))
+        d.append(finish(np.maximum(last, up + math.log(P_INSERT))))
+    if complete and n:
+        return last.max(axis=1)                                             # the last commit matched a letter
+    return d[n][np.arange(len(words)), lengths]
 
 
 def _top_letters(e: Evidence, k: int = 3) -> list[str]:
@@ -136,18 +157,15 @@ def suggest(vocab: Vocabulary, evidence: Sequence[Evidence], k: int = 5, complet
     n = len(evidence)
     firsts = set(_top_letters(evidence[0])) | (set(_top_letters(evidence[1])) if n > 1 else set())
     shortest, longest = max(1, n - 2), n + (3 if complete else 2)
+    candidates = [w for first in firsts for w in vocab.by_first.get(first, ()) if shortest <= len(w) <= longest]
+    # while spelling, letters past n + 2 cannot change the alignment much: score each prefix once
+    keys = {w[:n + 2] if complete else w: None for w in candidates}
+    score = dict(zip(keys, channels(evidence, list(keys), complete).tolist()))
     scored = []
-    seen: dict[str, float] = {}  # while spelling, letters past n + 2 cannot change the alignment much
-    for first in firsts:
-        for word in vocab.by_first.get(first, ()):
-            if not shortest <= len(word) <= longest:
-                continue
-            key = word[:n + 2] if complete else word
-            c = seen.get(key)
-            if c is None:
-                c = seen[key] = channel(evidence, key, complete)
-            if c > -math.inf:
-                scored.append(Suggestion(word, vocab.logp[word] + c, c))
+    for word in candidates:
+        c = score[word[:n + 2] if complete else word]
+        if c > -math.inf:
+            scored.append(Suggestion(word, vocab.logp[word] + c, c))
     scored.sort(key=lambda s: -s.score)
     return scored[:k]
 
