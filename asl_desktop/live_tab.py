@@ -67,6 +67,8 @@ class LiveTab(QWidget):
     paused_changed = Signal(bool)
     mirror_changed = Signal(bool)
     auto_changed = Signal(bool)
+    landmarks_requested = Signal(bool)
+    landmarks_changed = Signal(bool)  # whether letters are read from hand landmarks now
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -94,6 +96,9 @@ class LiveTab(QWidget):
         self.inference.model_loaded.connect(self.model_changed)
         self.inference.model_failed.connect(self.model_error)
         self.inference.failed.connect(self._on_inference_failed)
+        self.landmarks_requested.connect(self.inference.set_landmarks)
+        self.inference.hands_changed.connect(self._on_hands_changed)
+        self.landmarks_requested.emit(settings.read(settings.LANDMARKS))
         self._probe_cameras()
 
     # UI ------------------------------------------------------------------------
@@ -240,6 +245,9 @@ class LiveTab(QWidget):
         """Stop every thread; called when the window closes."""
         self.stop_capture()
         self.inference_thread.stop()
+        hands = self.session.use_hands(None)
+        if hands is not None:
+            hands.close()
         QThreadPool.globalInstance().waitForDone(3000)
 
     @Slot(str, int, int)
@@ -264,13 +272,14 @@ class LiveTab(QWidget):
     @Slot(object)
     def on_result(self, step: Step) -> None:
         r = step.result
-        self.view.show_frame(r.frame, r.box, r.tracked, r.pixels)
+        self.view.show_frame(r.frame, r.box, r.tracked, r.pixels, r.points)
         if self._inference_failing:  # recognition works again
             self._inference_failing = False
             self.view.show_message("")
         p = r.prediction
         self._show_letter(p.label)
-        self.confidence.setText(f"confidence {p.confidence:.0%}")
+        self.confidence.setText(f"confidence {p.confidence:.0%} · from the "
+                                + ("hand's shape" if p.source == "landmarks" else "picture"))
         self.chart.set_top(p.top)
         state = step.spelling
         if state is not None:
@@ -286,6 +295,15 @@ class LiveTab(QWidget):
             self.status.emit(f"Corrected {step.corrected[0]} to {step.corrected[1]}: Backspace undoes it")
         if not self._ended:
             self.status.emit(f"{self._source_text} · {step.fps:4.1f} fps · {r.latency_ms:.1f} ms per frame")
+
+    def set_landmarks(self, on: bool) -> None:
+        settings.write(settings.LANDMARKS, on)
+        self.landmarks_requested.emit(on)
+
+    @Slot(bool, str)
+    def _on_hands_changed(self, on: bool, message: str) -> None:
+        self.landmarks_changed.emit(on)
+        self.status.emit(message)
 
     def _show_letter(self, label: str) -> None:
         """A letter big; del, nothing and space smaller, so the word fits the panel."""

@@ -86,6 +86,14 @@ class MainWindow(QMainWindow):
         self.live.mirror_changed.connect(mirror.setChecked)
         auto = self._action(view, "&Follow my hand", self.live.set_auto, "Ctrl+F", True, self.live.auto)
         self.live.auto_changed.connect(auto.setChecked)
+        hands = self._action(view, "Read the &hand's shape (landmarks)", self.live.set_landmarks, "Ctrl+H", True,
+                             settings.read(settings.LANDMARKS))
+
+        def show_hands(on: bool) -> None:  # unavailable: unticked, the preference stays for next time
+            hands.blockSignals(True)
+            hands.setChecked(on)
+            hands.blockSignals(False)
+        self.live.landmarks_changed.connect(show_hands)
         view.addSeparator()
         self._action(view, "&Live tab", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action(view, "&Training tab", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")

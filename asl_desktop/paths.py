@@ -13,6 +13,11 @@ def default_model() -> Path:
     return resources() / "models" / "deepcnn.pt"
 
 
+def default_landmarks() -> Path:
+    """The hand-landmark model (read where a hand is found; see trainer.landmarks)."""
+    return resources() / "models" / "landmarks.pt"
+
+
 def default_model_report() -> Path:
     return resources() / "models" / "report.html"
 

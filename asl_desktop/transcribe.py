@@ -9,6 +9,7 @@ import sys
 import torch
 
 from trainer.checkpoint import CheckpointError
+from trainer.landmarks import HandReader, LandmarksUnavailable, load_landmark_model
 
 from . import paths
 from .core.frames import SourceError, open_source
@@ -58,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--auto", action="store_true", help="follow the hand instead of a fixed region")
     p.add_argument("--autocorrect", action="store_true",
                    help="replace each finished word by a clearly more likely English (or your own) word")
+    p.add_argument("--no-landmarks", dest="landmarks", action="store_false",
+                   help="read every frame from the picture (default: from the hand's landmarks where a hand is found)")
     p.add_argument("--fps", type=_positive, default=5.0, help="images per second for an image folder")
     p.add_argument("--verbose", action="store_true", help="print each committed letter as it happens")
     return p
@@ -65,25 +68,35 @@ def build_parser() -> argparse.ArgumentParser:
 
 def transcribe(args) -> str:
     torch.set_num_threads(1)  # one frame at a time: a second thread only spins (as in the window)
+    hands = None
+    if args.landmarks:
+        try:
+            hands = HandReader(load_landmark_model(paths.default_landmarks()), video=True)
+        except LandmarksUnavailable as exc:
+            print(f"warning: reading the picture only: {exc}", file=sys.stderr)
     session = LiveSession(Speller(args.threshold, args.hold), GuideBox(), False, args.auto,
                           Classifier.from_path(args.model),
-                          Vocabulary.english() if args.autocorrect else None)
+                          Vocabulary.english() if args.autocorrect else None, hands)
     session.set_words(autocorrect=args.autocorrect)
-    frames = 0
-    with open_source(args.source, folder_fps=args.fps) as source:
-        try:
-            while (frame := source.read()) is not None:
-                frames += 1
-                if args.roi:
-                    h, w = frame.image.shape[:2]
-                    session.set_region(guide=GuideBox.from_pixels(*args.roi, w, h))
-                step = session.process(frame.image, frame.timestamp)
-                if step.spelling.committed and args.verbose:
-                    print(f"{frame.timestamp:7.2f}s  {step.spelling.committed:8s} -> {step.text!r}", file=sys.stderr)
-                if step.corrected and args.verbose:
-                    print(f"          corrected {step.corrected[0]} -> {step.corrected[1]}", file=sys.stderr)
-        except KeyboardInterrupt:
-            pass
+    try:
+        frames = 0
+        with open_source(args.source, folder_fps=args.fps) as source:
+            try:
+                while (frame := source.read()) is not None:
+                    frames += 1
+                    if args.roi:
+                        h, w = frame.image.shape[:2]
+                        session.set_region(guide=GuideBox.from_pixels(*args.roi, w, h))
+                    step = session.process(frame.image, frame.timestamp)
+                    if step.spelling.committed and args.verbose:
+                        print(f"{frame.timestamp:7.2f}s  {step.spelling.committed:8s} -> {step.text!r}", file=sys.stderr)
+                    if step.corrected and args.verbose:
+                        print(f"          corrected {step.corrected[0]} -> {step.corrected[1]}", file=sys.stderr)
+            except KeyboardInterrupt:
+                pass
+    finally:
+        if hands is not None:
+            hands.close()
     if args.autocorrect:
         corrected = session.finish_word()
         if corrected and args.verbose:

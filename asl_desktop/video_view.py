@@ -33,14 +33,16 @@ class VideoView(QWidget):
         self.inset: QImage | None = None
         self.box: tuple[int, int, int] | None = None
         self.tracked = False
+        self.points: np.ndarray | None = None  # hand landmarks (x, y in the frame) when read from them
         self.guide = GuideBox()
         self.message = "Starting camera..."
         self._drag: tuple[str, QPointF, GuideBox] | None = None
 
-    def show_frame(self, frame: np.ndarray, box, tracked: bool, pixels: np.ndarray) -> None:
+    def show_frame(self, frame: np.ndarray, box, tracked: bool, pixels: np.ndarray,
+                   points: np.ndarray | None = None) -> None:
         self.image = bgr_to_qimage(frame)
         self.inset = bgr_to_qimage(pixels[:, :, ::-1])  # the model's pixels are RGB
-        self.box, self.tracked = box, tracked
+        self.box, self.tracked, self.points = box, tracked, points
         self.update()
 
     def show_message(self, text: str) -> None:
@@ -92,6 +94,12 @@ class VideoView(QWidget):
                 p.drawRect(guide)
                 p.fillRect(QRectF(guide.right() - HANDLE, guide.bottom() - HANDLE, HANDLE, HANDLE),
                            QColor(255, 210, 60))
+            if self.points is not None:
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(QColor(80, 200, 255))
+                for x, y in self.points:
+                    p.drawEllipse(QPointF(r.x() + x * s, r.y() + y * s), 3.5, 3.5)
+                p.setBrush(Qt.BrushStyle.NoBrush)
             if self.inset is not None:
                 side = 84
                 inset = QRectF(r.right() - side - 8, r.y() + 8, side, side)

@@ -14,7 +14,9 @@ import torch
 from PySide6.QtCore import QObject, Signal, Slot
 
 from trainer.checkpoint import CheckpointError
+from trainer.landmarks import HandReader, LandmarksUnavailable, load_landmark_model
 
+from . import paths
 from .core.frames import Frame, FrameSource, SourceError, is_camera_spec, open_source
 from .core.recognizer import Classifier
 from .core.session import LiveSession
@@ -130,6 +132,7 @@ class InferenceWorker(QObject):
     failed = Signal(str)             # a frame could not be classified; the next one is tried
     model_loaded = Signal(str, str)  # path, architecture
     model_failed = Signal(str, str)  # path, message; the previous model stays
+    hands_changed = Signal(bool, str)  # reading hand landmarks or not; a line saying so
 
     def __init__(self, slot: FrameSlot, session: LiveSession):
         super().__init__()
@@ -155,6 +158,24 @@ class InferenceWorker(QObject):
         if self.session.vocabulary is None:  # the word list, once, off the GUI thread
             self.session.set_words(vocabulary=Vocabulary.english())
         self.model_loaded.emit(path, classifier.loaded.arch)
+
+    @Slot(bool)
+    def set_landmarks(self, on: bool) -> None:
+        """Read letters from the hand's landmarks where a hand is found (the shipped landmark
+        model), or from the picture alone."""
+        reader, message = None, "Reading letters from the picture (hand landmarks are off)"
+        if on:
+            try:
+                reader = HandReader(load_landmark_model(paths.default_landmarks()), video=True)
+                message = "Reading letters from the hand's shape (landmarks), from the picture when no hand is found"
+            except (LandmarksUnavailable, CheckpointError) as exc:
+                message = f"Reading letters from the picture only: {exc}"
+            except Exception as exc:
+                message = f"Reading letters from the picture only: {log_exception(exc, 'hand landmarks')}"
+        old = self.session.use_hands(reader)
+        if old is not None:
+            old.close()
+        self.hands_changed.emit(reader is not None, message)
 
     @Slot()
     def process_newest(self) -> None:

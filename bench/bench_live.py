@@ -2,7 +2,8 @@
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_live.py [--seconds 10]
 Prints per-frame processing time (crop + preprocess + inference) p50/p95 on 640x480
-frames, then runs the real window on a 640x480 30 fps video and reports the pipeline's
+frames (the picture model alone; with hand landmarks on a frame without a hand and on Massey
+hands), then runs the real window on a 640x480 30 fps video and reports the pipeline's
 sustained frames per second and the longest stall of the GUI event loop.
 """
 
@@ -20,6 +21,8 @@ import cv2
 import numpy as np
 import torch
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 
 def make_video(path: Path, seconds: float, fps: int = 30) -> Path:
     rng = np.random.default_rng(0)
@@ -32,19 +35,49 @@ def make_video(path: Path, seconds: float, fps: int = 30) -> Path:
     return path
 
 
-def per_frame(video: Path, frames: int = 300) -> None:
+def hand_frames(folder: str, frames: int = 300) -> list[np.ndarray]:
+    """640x480 frames of Massey hands (a new photo every 30 frames, with a slight tremor), or []."""
+    import massey
+    photos = massey.photos(folder)[::60]
+    rng = np.random.default_rng(0)
+    out = []
+    for i in range(frames):
+        hand = cv2.resize(cv2.imread(str(photos[i // 30 % len(photos)])), (300, 300), interpolation=cv2.INTER_CUBIC)
+        frame = np.zeros((480, 640, 3), np.uint8)
+        x, y = 170 + int(rng.integers(-4, 5)), 90 + int(rng.integers(-4, 5))
+        frame[y:y + 300, x:x + 300] = hand
+        out.append(frame)
+    return out if photos else []
+
+
+def per_frame(video: Path, massey_folder: str, frames: int = 300) -> None:
     from asl_desktop import paths
     from asl_desktop.core.recognizer import Classifier, Recognizer
+    from trainer.landmarks import HandReader, available, load_landmark_model
     torch.set_num_threads(1)
     recognizer = Recognizer(Classifier.from_path(paths.default_model()), mirror=True)
     cap = cv2.VideoCapture(str(video))
     images = [image for ok, image in (cap.read() for _ in range(frames)) if ok]
+
+    def report(what: str, frames: list[np.ndarray]) -> None:
+        results = [recognizer.process(img) for img in frames]
+        p50, p95 = np.percentile([r.latency_ms for r in results[10:]], [50, 95])
+        hands = sum(r.prediction.source == "landmarks" for r in results[10:])
+        print(f"per frame ({what}): p50 {p50:.2f} ms, p95 {p95:.2f} ms over {len(results) - 10} frames of 640x480"
+              + (f"; read from landmarks in {hands}" if recognizer.hands else ""))
+
     for auto in (False, True):
         recognizer.auto = auto
-        times = [recognizer.process(img).latency_ms for img in images]
-        p50, p95 = np.percentile(times[10:], [50, 95])
-        print(f"per frame ({'hand tracking' if auto else 'guide box'}): p50 {p50:.2f} ms, p95 {p95:.2f} ms "
-              f"over {len(times) - 10} frames of 640x480")
+        report(f"picture only, {'hand tracking' if auto else 'guide box'}", images)
+    if not available():
+        print("hand landmarks: skipped (mediapipe is not installed)")
+        return
+    recognizer.auto = False
+    recognizer.hands = HandReader(load_landmark_model(paths.default_landmarks()), video=True)
+    report("landmarks on, no hand in view: the picture read", images)
+    with_hands = hand_frames(massey_folder, frames)
+    if with_hands:
+        report("landmarks on, a Massey hand in the box", with_hands)
 
 
 def live_window(video: Path, seconds: float) -> None:
@@ -75,10 +108,11 @@ def live_window(video: Path, seconds: float) -> None:
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--seconds", type=float, default=10.0)
+    p.add_argument("--massey", default="/tmp/asl/massey-letters", help="Massey photos for frames with a hand")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         video = make_video(Path(tmp) / "bench.avi", args.seconds + 3)
-        per_frame(video)
+        per_frame(video, args.massey)
         live_window(video, args.seconds)
     return 0
 

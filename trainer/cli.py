@@ -126,11 +126,37 @@ def cmd_evaluate(args) -> int:
     out = Path(args.out) if args.out else new_run_dir("eval")
     bar, progress = _load_bar("reading images")
     try:
-        metrics, report = evaluate_model(args.model, args.data, out, load_progress=progress)
+        metrics, report = evaluate_model(args.model, args.data, out, load_progress=progress,
+                                         landmarks=args.landmarks, hands_progress=progress)
     finally:
         bar.close()
     _print_scores(metrics["test"])
+    if "landmarks" in metrics:
+        m = metrics["landmarks"]
+        print(f"hand found in {m['hand_found']:.1%} of the photos and read from its landmarks; "
+              f"the picture alone: {m['picture_alone']:.4f}")
     print(f"report: {report}")
+    return 0
+
+
+def cmd_landmarks(args) -> int:
+    from .landmark_training import LandmarkConfig, train_landmarks
+    cfg = LandmarkConfig(**{k: v for k, v in (("epochs", args.epochs), ("seed", args.seed)) if v is not None})
+    out = Path(args.out) if args.out else new_run_dir("landmarks")
+    bar, progress = _load_bar("reading images")
+    hands = tqdm(desc="finding hands", unit="img", dynamic_ncols=True, leave=False)
+
+    def found(done, total):
+        hands.total, hands.n = total, done
+        hands.refresh()
+    try:
+        metrics = train_landmarks(args.data, out, cfg, args.unseen, progress, found, log=tqdm.write)
+    finally:
+        bar.close()
+        hands.close()
+    print(f"test: {metrics['test']['accuracy']:.4f} on {metrics['test']['images']} photos with a hand found; "
+          f"temperature {metrics['temperature']:.3f}")
+    print(f"model: {out / 'landmarks.pt'}")
     return 0
 
 
@@ -170,9 +196,18 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("data", help="the dataset it was trained on (its split is re-made from the checkpoint)")
     c.add_argument("--unseen", metavar="DIR", help="labelled photos of other people: calibration reported there too")
     c.set_defaults(func=cmd_calibrate)
+    m = sub.add_parser("landmarks", help="train the hand-landmark model (needs mediapipe)")
+    m.add_argument("data", help="folder, .zip or .tar.gz with one sub-folder per class")
+    m.add_argument("--epochs", type=int)
+    m.add_argument("--seed", type=int)
+    m.add_argument("--out", help="output folder (default: a new folder in the user's runs folder)")
+    m.add_argument("--unseen", metavar="DIR", help="labelled photos of other people, scored at the end")
+    m.set_defaults(func=cmd_landmarks)
     e = sub.add_parser("evaluate", help="score a model on a labelled folder and write a report")
     e.add_argument("model")
     e.add_argument("data")
+    e.add_argument("--landmarks", metavar="MODEL", help="a hand-landmark model (the shipped "
+                   "resources/models/landmarks.pt): read photos with a hand found from it, as the app does")
     e.add_argument("--out", help="report folder (default: a new folder in the user's runs folder)")
     e.set_defaults(func=cmd_evaluate)
     return p

@@ -11,12 +11,17 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import platformdirs
+import torch
 
 from .checkpoint import load_checkpoint, save_checkpoint
 from .data import Progress, load_dataset, split_indices
 from .finetune import FinetuneConfig, finetune
 from .finetune import summary as finetune_summary
+from .landmark_training import extract_points
+from .landmarks import features, load_landmark_model
+from .preprocess import CANONICAL_SIZE
 from .report import write_report
 from .train import TrainConfig, TrainingCallback, calibrate, calibration_on, predict_pixels, score, train
 
@@ -188,14 +193,28 @@ def run_folder(out: Path):
 
 
 def evaluate_model(model_path: str | Path, data_path: str | Path, out_dir: str | Path | None = None,
-                   load_progress: Progress | None = None) -> tuple[dict, Path | None]:
-    """Score a checkpoint on any labelled folder; optionally write a report there."""
+                   load_progress: Progress | None = None, landmarks: str | Path | None = None,
+                   hands_progress: Progress | None = None) -> tuple[dict, Path | None]:
+    """Score a checkpoint on any labelled folder; optionally write a report there.
+
+    With a hand-landmark model, photos where a hand is found are read from its landmarks and
+    the rest from the picture, as the live tab does."""
     loaded = load_checkpoint(model_path)
     data = load_dataset(data_path, size=loaded.input_size, min_classes=1, progress=load_progress)
-    test = score(predict_pixels(loaded.model, data.images, loaded.mean, loaded.std,
-                                temperature=loaded.temperature), data.labels)
+    probs = predict_pixels(loaded.model, data.images, loaded.mean, loaded.std, temperature=loaded.temperature)
+    extra = {}
+    if landmarks:
+        hand_model = load_landmark_model(landmarks)
+        points = extract_points(load_dataset(data_path, size=CANONICAL_SIZE, min_classes=1).images, hands_progress)
+        found = ~np.isnan(points[:, 0, 0])
+        picture_alone = score(probs, data.labels)["accuracy"]
+        if found.any():
+            probs[torch.as_tensor(found)] = torch.as_tensor(hand_model.probs(features(points[found])))
+        extra = {"landmarks": {"model": str(landmarks), "hand_found": float(found.mean()),
+                               "picture_alone": picture_alone}}
+    test = score(probs, data.labels)
     metrics = {"arch": loaded.arch, "created": datetime.now().isoformat(timespec="seconds"),
                "model": str(model_path), "dataset": asdict(data.summary()), "test": test,
-               "test_label": "Accuracy"}
+               "test_label": "Accuracy", **extra}
     report = write_report(metrics, out_dir, title=f"Evaluation of {Path(model_path).name}") if out_dir else None
     return metrics, report

@@ -11,6 +11,8 @@ import numpy as np
 import torch
 
 from trainer.checkpoint import LoadedModel, load_checkpoint
+from trainer.labels import CLASSES
+from trainer.landmarks import HandReader
 from trainer.preprocess import normalize, to_model_pixels
 
 from .region import GuideBox, HandTracker, crop
@@ -22,6 +24,14 @@ class Prediction:
     confidence: float
     top: list[tuple[str, float]]  # best first
     probs: dict[str, float]        # every class, calibrated (the speller averages these)
+    source: str = "picture"        # what was read: "picture" (the CNN) or "landmarks" (the hand's shape)
+
+    @classmethod
+    def from_probs(cls, probs, source: str, k: int = 5) -> Prediction:
+        """From a probability per class (CLASSES order)."""
+        by_class = dict(zip(CLASSES, (float(p) for p in probs)))
+        top = sorted(by_class.items(), key=lambda lp: -lp[1])[:k]
+        return cls(top[0][0], top[0][1], top, by_class, source)
 
 
 @dataclass
@@ -34,6 +44,7 @@ class FrameResult:
     prediction: Prediction
     timestamp: float
     latency_ms: float              # crop + preprocess + inference
+    points: np.ndarray | None = None  # the hand's 21 landmarks (x, y in `frame`), when read from them
 
 
 class Classifier:
@@ -58,18 +69,21 @@ class Classifier:
 
 
 class Recognizer:
-    """Mirrors the view when asked, finds the crop (tracker or guide box) and classifies it.
+    """Mirrors the view when asked, finds the crop (tracker or guide box) and classifies it:
+    from the hand's landmarks when a `HandReader` is given and finds a hand, else from the
+    picture.
 
-    The model always sees the crop unmirrored, so the mirror setting changes what the user
+    The models always see the crop unmirrored, so the mirror setting changes what the user
     sees, never what is spelled: the window and `transcribe` agree on the same video.
     """
 
     def __init__(self, classifier: Classifier, guide: GuideBox | None = None,
-                 mirror: bool = False, auto: bool = False):
+                 mirror: bool = False, auto: bool = False, hands: HandReader | None = None):
         self.classifier = classifier
         self.guide = guide or GuideBox()
         self.mirror = mirror
         self.auto = auto
+        self.hands = hands
         self.tracker = HandTracker()
 
     def process(self, image: np.ndarray, timestamp: float = 0.0) -> FrameResult:
@@ -84,6 +98,15 @@ class Recognizer:
         if self.mirror:  # mirroring is for the viewer: the model sees the hand as the camera did
             hand = cv2.flip(hand, 1)
         pixels = to_model_pixels(hand, self.classifier.loaded.input_size)
-        prediction = self.classifier.predict_pixels(pixels)
+        read = self.hands.read(hand) if self.hands else None
+        points = None
+        if read is None:
+            prediction = self.classifier.predict_pixels(pixels)
+        else:
+            points, probs = read
+            prediction = Prediction.from_probs(probs, "landmarks")
+            points = points[:, :2] + box[:2]
+            if self.mirror:  # the points were found in the unmirrored crop
+                points[:, 0] = 2 * box[0] + hand.shape[1] - points[:, 0]
         latency = (time.perf_counter() - started) * 1000
-        return FrameResult(frame, box, tracked, hand, pixels, prediction, timestamp, latency)
+        return FrameResult(frame, box, tracked, hand, pixels, prediction, timestamp, latency, points)

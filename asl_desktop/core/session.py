@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trainer.landmarks import HandReader
+
 from .recognizer import Classifier, FrameResult, Recognizer
 from .region import GuideBox
 from .speller import Speller, SpellerState
@@ -34,7 +36,8 @@ class Step:
 
 class LiveSession:
     def __init__(self, speller: Speller, guide: GuideBox | None = None, mirror: bool = False,
-                 auto: bool = False, classifier: Classifier | None = None, vocabulary: Vocabulary | None = None):
+                 auto: bool = False, classifier: Classifier | None = None, vocabulary: Vocabulary | None = None,
+                 hands: HandReader | None = None):
         self._lock = threading.Lock()
         self.speller = speller
         self.vocabulary = vocabulary
@@ -42,8 +45,9 @@ class LiveSession:
         self.space_accepts = False      # the space sign takes the top suggestion
         self.suggestions: list[str] = []
         self._undo: tuple[str, str] | None = None  # (text before, text after) of the last correction
-        self.recognizer = Recognizer(classifier, guide, mirror, auto) if classifier else None
         self._region = (guide or GuideBox(), mirror, auto)
+        self.hands = hands
+        self.recognizer = Recognizer(classifier, *self._region, hands) if classifier else None
         self.paused = False
         self._times: deque[float] = deque(maxlen=30)
 
@@ -127,9 +131,18 @@ class LiveSession:
             self.space_accepts = self.space_accepts if space_accepts is None else space_accepts
 
     def use(self, classifier: Classifier) -> None:
-        """Switch models; the text and the region stay."""
+        """Switch picture models; the text, the region and the hand reader stay."""
         with self._lock:
-            self.recognizer = Recognizer(classifier, *self._region)
+            self.recognizer = Recognizer(classifier, *self._region, self.hands)
+
+    def use_hands(self, hands: HandReader | None) -> HandReader | None:
+        """Read letters from hand landmarks with this reader (None: from the picture alone);
+        returns the reader it replaces, for the caller to close."""
+        with self._lock:
+            old, self.hands = self.hands, hands
+            if self.recognizer is not None:
+                self.recognizer.hands = hands
+            return old
 
     def set_region(self, guide: GuideBox | None = None, mirror: bool | None = None,
                    auto: bool | None = None) -> None:

@@ -1,0 +1,144 @@
+"""Letters from hand landmarks: features, the landmark model, and reading them live.
+
+The photos here are generated and show no hands, so training and the live path are driven by
+a stand-in for MediaPipe that returns known points; MediaPipe itself is checked for what it
+must do offline here: load its bundled models and find no hand where there is none.
+"""
+
+import numpy as np
+import pytest
+import torch
+
+from asl_desktop import paths
+from asl_desktop.core.recognizer import Classifier, Recognizer
+from asl_desktop.core.region import GuideBox
+from trainer import landmark_training
+from trainer.checkpoint import CheckpointError
+from trainer.labels import CLASSES
+from trainer.landmarks import (HandLandmarker, HandReader, LandmarkNet, available, features, load_landmark_model,
+                               save_landmark_model)
+
+needs_mediapipe = pytest.mark.skipif(not available(), reason="mediapipe is not installed")
+
+
+def hand(rng, letter: int) -> np.ndarray:
+    """21 points of a made-up handshape per letter, in pixels, with a little tremor."""
+    shape = np.random.default_rng(letter).normal(0, 1, (21, 3))
+    return (shape + rng.normal(0, 0.05, (21, 3))) * 20 + np.array([40, 40, 0])
+
+
+def test_features_ignore_where_the_hand_is_and_its_size_but_not_its_shape():
+    rng = np.random.default_rng(0)
+    p = hand(rng, 3)
+    moved_and_bigger = p * 2.5 + np.array([100, -30, 7])
+    assert np.allclose(features(p), features(moved_and_bigger), atol=1e-5)
+    assert features(p).shape == (63,) and features(np.stack([p, p])).shape == (2, 63)
+    assert not np.allclose(features(p), features(hand(rng, 4)), atol=0.1)
+
+
+@pytest.fixture
+def fake_points(monkeypatch):
+    """extract_points as if MediaPipe found each photo's letter shape (no hand in 'nothing')."""
+    def extract(images, progress=None, **_):
+        rng = np.random.default_rng(0)
+        points = np.full((len(images), 21, 3), np.nan, np.float32)
+        for i, img in enumerate(images):
+            letter = round(img[0, 0, 0] / 8)  # the test paints each photo 8 x its class index
+            if CLASSES[letter] != "nothing":
+                points[i] = hand(rng, letter)
+        return points
+    monkeypatch.setattr(landmark_training, "extract_points", extract)
+
+
+def write_letters(root, letters, per_class=40):
+    import cv2
+    for name in letters:
+        (root / name).mkdir(parents=True)
+        for i in range(per_class):
+            img = np.full((64, 64, 3), 8 * CLASSES.index(name), np.uint8)
+            cv2.imwrite(str(root / name / f"{i}.png"), img)
+    return root
+
+
+def test_a_landmark_model_learns_handshapes_and_is_saved_safely(tmp_path, fake_points):
+    data = write_letters(tmp_path / "data", ["A", "B", "C", "nothing"])
+    cfg = landmark_training.LandmarkConfig(epochs=15, train_share=0.7, test_share=0.2)
+    lines = []
+    metrics = landmark_training.train_landmarks(data, tmp_path / "run", cfg, log=lines.append)
+    assert metrics["hand_found"] == pytest.approx(0.75)  # none in the 'nothing' photos
+    assert metrics["hand_found_per_class"]["nothing"] == 0.0
+    assert metrics["test"]["accuracy"] == 1.0 and metrics["test"]["images"] == 24
+    assert any("hand found in 75.0%" in line for line in lines)
+    model = load_landmark_model(tmp_path / "run" / "landmarks.pt")
+    rng = np.random.default_rng(5)
+    probs = model.probs(features(np.stack([hand(rng, CLASSES.index(c)) for c in "ABC"])))
+    assert [CLASSES[i] for i in probs.argmax(1)] == ["A", "B", "C"]
+    assert np.allclose(probs.sum(1), 1, atol=1e-5)
+
+
+def test_damaged_or_wrong_landmark_model_files_are_refused_by_name(tmp_path, tiny_model):
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(CheckpointError, match="bad.pt"):
+        load_landmark_model(bad)
+    with pytest.raises(CheckpointError, match="not an ASL Desktop hand-landmark model"):
+        load_landmark_model(tiny_model)  # a picture model
+    with pytest.raises(CheckpointError, match="no such"):
+        load_landmark_model(tmp_path / "missing.pt")
+    path = tmp_path / "nan.pt"
+    save_landmark_model(path, LandmarkNet(), float("nan"))
+    with pytest.raises(CheckpointError, match="temperature"):
+        load_landmark_model(path)
+
+
+class FakeReader:
+    """A HandReader stand-in: a hand with these points, read as this letter, or no hand."""
+
+    def __init__(self, points=None, letter="B"):
+        self.points, self.letter = points, letter
+
+    def read(self, bgr):
+        if self.points is None:
+            return None
+        probs = np.full(len(CLASSES), 0.01)
+        probs[CLASSES.index(self.letter)] = 1 - 0.01 * (len(CLASSES) - 1)
+        return self.points.copy(), probs
+
+
+def test_the_letter_comes_from_the_landmarks_when_a_hand_is_found_else_from_the_picture(tiny_model):
+    frame = np.zeros((200, 300, 3), np.uint8)
+    guide = GuideBox(0.5, 0.5, 0.5)  # a 100 px box at (100, 50)
+    points = np.zeros((21, 3), np.float32)
+    points[:, 0], points[:, 1] = 10, 20  # in the crop
+    recognizer = Recognizer(Classifier.from_path(tiny_model), guide, hands=FakeReader(points, "B"))
+    r = recognizer.process(frame)
+    assert r.prediction.source == "landmarks" and r.prediction.label == "B" and r.prediction.top[0][0] == "B"
+    assert r.box == (100, 50, 100) and np.allclose(r.points[0], (110, 70))  # drawn where the hand is
+    recognizer.mirror = True  # the view is mirrored: so are the points drawn on it
+    assert np.allclose(recognizer.process(frame).points[0], (190, 70))
+    recognizer.hands = FakeReader(None)
+    r = recognizer.process(frame)
+    assert r.prediction.source == "picture" and r.points is None and r.prediction.label in {"H", "E", "L", "O", "nothing", "space"}
+
+
+@needs_mediapipe
+def test_mediapipe_loads_offline_and_finds_no_hand_in_an_empty_crop():
+    landmarker = HandLandmarker(video=False)
+    try:
+        assert landmarker.find(np.zeros((240, 240, 3), np.uint8)) is None
+        assert landmarker.find(np.full((50, 80, 3), 128, np.uint8)) is None
+    finally:
+        landmarker.close()
+
+
+@needs_mediapipe
+def test_the_shipped_landmark_model_loads_and_reads_nothing_without_a_hand():
+    model = load_landmark_model(paths.default_landmarks())
+    assert model.meta["classes"] == list(CLASSES) and model.temperature > 0
+    reader = HandReader(model, video=True)
+    try:
+        assert reader.read(np.zeros((120, 120, 3), np.uint8)) is None
+    finally:
+        reader.close()
+    with torch.no_grad():
+        assert model.probs(np.zeros((1, 63), np.float32)).shape == (1, len(CLASSES))

@@ -1,0 +1,183 @@
+"""Train and score the hand-landmark model (`asl-train landmarks`; no Qt).
+
+The photos are read at the canonical 64 px (`load_dataset(..., size=CANONICAL_SIZE)`), MediaPipe
+finds the hand in each (in worker processes; the points are cached like the pixels), and a
+small network learns the letter from the points, with random in-plane rotation, stretch and
+jitter so that other people's proportions and poses are not new to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from .calibrate import fit_temperature
+from .checkpoint import atomic_write
+from .data import Progress, default_cache_dir, load_dataset, split_indices
+from .labels import CLASSES
+from .landmarks import COMPLEXITY, HandLandmarker, LandmarkModel, LandmarkNet, features, save_landmark_model
+from .preprocess import CANONICAL_SIZE
+
+CACHE_VERSION = 1
+
+
+@dataclass
+class LandmarkConfig:
+    epochs: int = 60
+    batch_size: int = 128
+    lr: float = 1e-3
+    weight_decay: float = 1e-4
+    seed: int = 0
+    train_share: float = 0.96
+    test_share: float = 0.02
+    rotate: float = 0.25   # radians either way, in the image plane
+    stretch: float = 0.1   # each axis scaled by 1 +- stretch / 2
+    jitter: float = 0.02   # noise on every coordinate (features are about 1 across)
+
+    def __post_init__(self):
+        if self.epochs < 1 or self.batch_size < 1 or self.lr <= 0:
+            raise ValueError("epochs and batch size must be at least 1 and the learning rate above 0")
+
+
+_worker: HandLandmarker | None = None
+
+
+def _start_worker() -> None:
+    global _worker
+    torch.set_num_threads(1)
+    _worker = HandLandmarker(video=False)
+
+
+def _find(rgb: np.ndarray) -> np.ndarray | None:
+    return _worker.find_canonical(rgb)
+
+
+def extract_points(images: np.ndarray, progress: Progress | None = None, workers: int | None = None,
+                   cache_dir: Path | None = None) -> np.ndarray:
+    """N x 21 x 3 hand points of canonical RGB images, NaN where no hand was found (cached)."""
+    key = hashlib.sha1(f"v{CACHE_VERSION}|c{COMPLEXITY}|{images.shape}".encode() + images.tobytes()).hexdigest()
+    cache = (cache_dir or default_cache_dir()) / f"landmarks-{key}.npy"
+    if cache.exists():
+        try:
+            points = np.load(cache)
+            if points.shape == (len(images), 21, 3):
+                if progress:
+                    progress(len(images), len(images))
+                return points
+        except (OSError, ValueError):
+            pass
+    points = np.full((len(images), 21, 3), np.nan, np.float32)
+    workers = workers or os.cpu_count() or 1
+    with multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker) as pool:
+        for i, found in enumerate(pool.imap(_find, images, chunksize=32)):
+            if found is not None:
+                points[i] = found
+            if progress and (i % 256 == 255 or i == len(images) - 1):
+                progress(i + 1, len(images))
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(cache, lambda tmp: _save_array(tmp, points))
+    except OSError:
+        pass  # caching is an optimisation
+    return points
+
+
+def _save_array(path, array: np.ndarray) -> None:
+    with open(path, "wb") as fh:  # a file object: np.save would add ".npy" to the temporary name
+        np.save(fh, array)
+
+
+def augment(x: torch.Tensor, cfg: LandmarkConfig, gen: torch.Generator) -> torch.Tensor:
+    """Random in-plane rotation, per-axis stretch and jitter of a batch of features."""
+    p = x.view(-1, 21, 3)
+    angle = (torch.rand(len(p), generator=gen) * 2 - 1) * cfg.rotate
+    c, s = torch.cos(angle)[:, None], torch.sin(angle)[:, None]
+    rotated = torch.stack([c * p[..., 0] - s * p[..., 1], s * p[..., 0] + c * p[..., 1], p[..., 2]], dim=-1)
+    stretch = 1 + cfg.stretch * (torch.rand(len(p), 1, 3, generator=gen) - 0.5)
+    noise = cfg.jitter * torch.randn(rotated.shape, generator=gen)
+    return (rotated * stretch + noise).reshape(len(p), -1)
+
+
+def accuracy(model: LandmarkModel, feats: np.ndarray, labels: np.ndarray) -> float:
+    return float((model.probs(feats).argmax(1) == labels).mean()) if len(labels) else float("nan")
+
+
+def score_unseen(model: LandmarkModel, path: str | Path, load_progress: Progress | None = None,
+                 progress: Progress | None = None) -> dict:
+    """Accuracy on other people's photos: where a hand is found, and over all (none found = wrong)."""
+    ds = load_dataset(path, size=CANONICAL_SIZE, progress=load_progress, min_classes=1)
+    points = extract_points(ds.images, progress)
+    found = ~np.isnan(points[:, 0, 0])
+    where_found = accuracy(model, features(points[found]), ds.labels[found])
+    return {"images": len(ds), "hand_found": float(found.mean()), "accuracy_where_found": where_found,
+            "accuracy": where_found * float(found.mean())}
+
+
+def train_landmarks(data_path: str | Path, out_dir: str | Path, cfg: LandmarkConfig | None = None,
+                    unseen_path: str | Path | None = None, load_progress: Progress | None = None,
+                    progress: Progress | None = None, log: Callable[[str], None] = print) -> dict:
+    """Train, calibrate and save `out_dir/landmarks.pt` and `metrics.json`; returns the metrics."""
+    cfg = cfg or LandmarkConfig()
+    started = time.monotonic()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ds = load_dataset(data_path, size=CANONICAL_SIZE, progress=load_progress)
+    points = extract_points(ds.images, progress)
+    found = ~np.isnan(points[:, 0, 0])
+    feats, labels = features(points[found]), ds.labels[found]
+    found_per_class = {name: float(found[ds.labels == i].mean()) if (ds.labels == i).any() else None
+                       for i, name in enumerate(CLASSES)}
+    log(f"hand found in {found.mean():.1%} of {len(ds)} photos")
+    tr, te, va = split_indices(len(labels), cfg.seed, cfg.train_share, cfg.test_share)
+
+    torch.manual_seed(cfg.seed)
+    gen = torch.Generator().manual_seed(cfg.seed)
+    net = LandmarkNet()
+    opt = torch.optim.AdamW(net.parameters(), cfg.lr, weight_decay=cfg.weight_decay)
+    steps = cfg.epochs * -(-len(tr) // cfg.batch_size)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=steps)
+    x, y = torch.as_tensor(feats[tr]), torch.as_tensor(labels[tr])
+    model = LandmarkModel(net, 1.0, {})
+    history = []
+    for epoch in range(1, cfg.epochs + 1):
+        net.train()
+        order, total = torch.randperm(len(x), generator=gen), 0.0
+        for b in range(0, len(x), cfg.batch_size):
+            i = order[b:b + cfg.batch_size]
+            loss = nn.functional.cross_entropy(net(augment(x[i], cfg, gen)), y[i], label_smoothing=0.1)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            total += loss.item() * len(i)
+        net.eval()
+        history.append({"epoch": epoch, "train_loss": total / len(x), "val_acc": accuracy(model, feats[va], labels[va])})
+        if epoch % 10 == 0 or epoch == cfg.epochs:
+            log(f"epoch {epoch:3d}  train_loss={history[-1]['train_loss']:.4f}  val_acc={history[-1]['val_acc']:.4f}")
+
+    with torch.no_grad():
+        temperature = fit_temperature(net(torch.as_tensor(feats[va])), torch.as_tensor(labels[va]))
+    model.temperature = temperature
+    metrics = {"config": asdict(cfg), "dataset": str(data_path), "photos": len(ds),
+               "hand_found": float(found.mean()), "hand_found_per_class": found_per_class,
+               "split": {"train": len(tr), "test": len(te), "validation": len(va)},
+               "temperature": temperature, "history": history,
+               "test": {"images": len(te), "accuracy": accuracy(model, feats[te], labels[te])}}
+    if unseen_path:
+        metrics["unseen"] = {"path": str(unseen_path), **score_unseen(model, unseen_path)}
+        log(f"unseen people: {metrics['unseen']['accuracy']:.4f} "
+            f"(hand found in {metrics['unseen']['hand_found']:.1%}, {metrics['unseen']['accuracy_where_found']:.4f} of those)")
+    metrics["seconds"] = time.monotonic() - started
+    save_landmark_model(out_dir / "landmarks.pt", net, temperature, metrics=json.loads(json.dumps(metrics)))
+    atomic_write(out_dir / "metrics.json", lambda tmp: Path(tmp).write_text(json.dumps(metrics, indent=2)))
+    return metrics
