@@ -18,6 +18,13 @@ def default_landmarks() -> Path:
     return resources() / "models" / "landmarks.pt"
 
 
+def landmarks_for(model: str | Path) -> Path:
+    """The landmark model that goes with a picture model: its own beside it (a My signs run
+    adapts both), else the shipped one."""
+    own = Path(model).with_name("landmarks.pt")
+    return own if own.is_file() else default_landmarks()
+
+
 def default_model_report() -> Path:
     return resources() / "models" / "report.html"
 

@@ -23,6 +23,7 @@ from trainer.data import load_dataset
 from trainer.runs import new_run_dir
 from trainer.train import TrainConfig, TrainingCancelled
 
+from . import paths
 from .crash import crash_log_path, log_exception
 
 CANCEL_GRACE_SECONDS = 15.0  # after Cancel, a process that has not stopped by then is ended
@@ -63,9 +64,10 @@ class TrainingWorker(QObject):
 
     @classmethod
     def finetune(cls, model: str, own: str, cfg: FinetuneConfig, base: str | None = None) -> TrainingWorker:
-        """Fine-tune `model` on the samples in `own`, replaying `base` when given."""
+        """Fine-tune `model` (and the landmark model that goes with it) on the samples in `own`,
+        replaying `base` when given."""
         return cls({"kind": "finetune", "model": model, "own": own, "out": str(new_run_dir("my-signs")),
-                    "base": base, "config": asdict(cfg)})
+                    "base": base, "config": asdict(cfg), "landmarks": str(paths.landmarks_for(model))})
 
     def cancel(self) -> None:
         """Thread-safe: the run stops at the next batch (or the next 256 images while decoding)."""
@@ -140,16 +142,6 @@ class DatasetScanWorker(QObject):
         super().__init__()
         self.path = path
         self._cancel = threading.Event()
-
-    @classmethod
-    def finetune(cls, model: str, own: str, cfg: FinetuneConfig, base: str | None = None) -> TrainingWorker:
-        """A worker that fine-tunes `model` on the samples in `own` (replaying `base` when given)."""
-        worker = cls.__new__(cls)
-        QObject.__init__(worker)
-        worker.job = {"kind": "finetune", "model": model, "own": own, "out": str(new_run_dir("my-signs")),
-                      "base": base, "config": asdict(cfg)}
-        worker._init_process_state()
-        return worker
 
     def cancel(self) -> None:
         """Thread-safe: stop at the next 256 images; nothing is emitted."""

@@ -143,6 +143,9 @@ class InferenceWorker(QObject):
         self.slot, self.session = slot, session
         self._seen = 0
         self._last_error: str | None = None
+        self._model_path: str | None = None
+        self._landmarks_on = False
+        self._hands_path = None  # the landmark model read now
 
     @Slot(str)
     def load_model(self, path: str) -> None:
@@ -155,18 +158,27 @@ class InferenceWorker(QObject):
             self.model_failed.emit(path, f"{path}: cannot use this model ({log_exception(exc, 'model loading')})")
             return
         self.session.use(classifier)
+        self._model_path = path
+        self._load_hands()
         if self.session.vocabulary is None:  # the word list, once, off the GUI thread
             self.session.set_words(vocabulary=Vocabulary.english())
         self.model_loaded.emit(path, classifier.loaded.arch)
 
     @Slot(bool)
     def set_landmarks(self, on: bool) -> None:
-        """Read letters from the hand's landmarks where a hand is found (the shipped landmark
-        model), or from the picture alone."""
+        """Read letters from the hand's landmarks where a hand is found, or from the picture alone."""
+        self._landmarks_on = on
+        self._load_hands()
+
+    def _load_hands(self) -> None:
+        """(Re)load the landmark model that goes with the model in use (see paths.landmarks_for)."""
+        path = paths.landmarks_for(self._model_path or paths.default_model()) if self._landmarks_on else None
+        if path is not None and path == self._hands_path:
+            return
         reader, message = None, "Reading letters from the picture (hand landmarks are off)"
-        if on:
+        if path is not None:
             try:
-                reader = HandReader(load_landmark_model(paths.default_landmarks()), video=True)
+                reader = HandReader(load_landmark_model(path), video=True)
                 message = "Reading letters from the hand's shape (landmarks), from the picture when no hand is found"
             except (LandmarksUnavailable, CheckpointError) as exc:
                 message = f"Reading letters from the picture only: {exc}"
@@ -175,6 +187,7 @@ class InferenceWorker(QObject):
         old = self.session.use_hands(reader)
         if old is not None:
             old.close()
+        self._hands_path = path if reader is not None else None
         self.hands_changed.emit(reader is not None, message)
 
     @Slot()

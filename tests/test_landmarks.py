@@ -142,3 +142,18 @@ def test_the_shipped_landmark_model_loads_and_reads_nothing_without_a_hand():
         reader.close()
     with torch.no_grad():
         assert model.probs(np.zeros((1, 63), np.float32)).shape == (1, len(CLASSES))
+
+
+def test_a_my_signs_fine_tune_adapts_the_landmark_model_too_and_the_app_reads_it(tmp_path, tiny_model, fake_points):
+    from trainer.finetune import FinetuneConfig
+    from trainer.runs import run_finetune
+    own = write_letters(tmp_path / "own", ["H", "E", "L"], per_class=12)
+    untrained = tmp_path / "hands.pt"
+    save_landmark_model(untrained, LandmarkNet(), 1.0)
+    out = run_finetune(tiny_model, own, tmp_path / "run", FinetuneConfig(epochs=2), landmarks=untrained)
+    hands = out.metrics["finetune"]["landmarks"]
+    assert hands["hand_found"] == 1.0 and hands["held_back"] > 0
+    assert hands["held_back_after"] == 1.0 and hands["held_back_before"] < 0.9
+    assert paths.landmarks_for(out.checkpoint) == tmp_path / "run" / "landmarks.pt"
+    assert load_landmark_model(paths.landmarks_for(out.checkpoint)).meta["fine_tuned_from"] == str(untrained)
+    assert paths.landmarks_for(tiny_model) == paths.default_landmarks()  # no landmark model beside it

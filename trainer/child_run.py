@@ -64,7 +64,7 @@ def run_in_child(events, cancel, job: dict, crash_log: str | None) -> None:
     """Entry point of the training process: run the job, then post exactly one final message.
 
     job: {"kind": "train", "data", "out", "config", "init_from"} or
-         {"kind": "finetune", "model", "own", "out", "base", "config"}.
+         {"kind": "finetune", "model", "own", "out", "base", "config", "landmarks"}.
     """
     log = _open_log(crash_log) if crash_log else None
     if log:
@@ -76,7 +76,8 @@ def run_in_child(events, cancel, job: dict, crash_log: str | None) -> None:
     try:
         if job["kind"] == "finetune":
             out = run_finetune(job["model"], job["own"], job["out"], FinetuneConfig(**job["config"]), callback,
-                               base_path=job.get("base"), load_progress=callback.loading)
+                               base_path=job.get("base"), load_progress=callback.loading,
+                               landmarks=job.get("landmarks"))
         else:
             out = run_training(job["data"], job["out"], TrainConfig(**job["config"]), callback,
                                init_from=job.get("init_from"), load_progress=callback.loading)

@@ -95,7 +95,7 @@ def cmd_finetune(args) -> int:
     bar, progress = _load_bar("reading images")
     try:
         result = run_finetune(args.model, args.own, out, cfg, callback, base_path=args.base,
-                              unseen_path=args.unseen, load_progress=progress)
+                              unseen_path=args.unseen, load_progress=progress, landmarks=args.landmarks)
     finally:
         bar.close()
         callback.close()
@@ -103,6 +103,10 @@ def cmd_finetune(args) -> int:
     print(f"your held-back samples ({f['split']['held_back']}): {f['held_back_before']:.4f} before, "
           f"{f['held_back_after']:.4f} after; {f['seconds']:.0f} s"
           + ("" if args.base else "; no --base data: early layers frozen"))
+    if "landmarks" in f:
+        h = f["landmarks"]
+        print(f"hand landmarks, your held-back samples with a hand found ({h['held_back']}): "
+              f"{h['held_back_before']:.4f} before, {h['held_back_after']:.4f} after")
     if "unseen" in f:
         print(f"other people ({args.unseen}): {f['unseen']['before']:.4f} before, {f['unseen']['after']:.4f} after")
     print(f"model:  {result.checkpoint}\nreport: {result.report}")
@@ -190,6 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--epochs", type=int, help=f"passes over your samples (default {FinetuneConfig.epochs})")
     f.add_argument("--seed", type=int)
     f.add_argument("--unseen", metavar="DIR", help="labelled photos of other people, scored before and after")
+    f.add_argument("--landmarks", metavar="MODEL", help="a hand-landmark model (e.g. resources/models/landmarks.pt) "
+                   "to adapt to your samples too; it is written beside the new model")
     f.set_defaults(func=cmd_finetune)
     c = sub.add_parser("calibrate", help="fit a model's confidence temperature on its validation split")
     c.add_argument("model", help="checkpoint to update (in place, atomically)")

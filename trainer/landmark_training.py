@@ -29,6 +29,7 @@ from .landmarks import COMPLEXITY, HandLandmarker, LandmarkModel, LandmarkNet, f
 from .preprocess import CANONICAL_SIZE
 
 CACHE_VERSION = 1
+POOL_FROM = 2000  # images; fewer are read in this process (starting workers costs seconds)
 
 
 @dataclass
@@ -43,6 +44,7 @@ class LandmarkConfig:
     rotate: float = 0.25   # radians either way, in the image plane
     stretch: float = 0.1   # each axis scaled by 1 +- stretch / 2
     jitter: float = 0.02   # noise on every coordinate (features are about 1 across)
+    flip: float = 0.5      # share of hands mirrored: a left hand is a mirrored right hand
 
     def __post_init__(self):
         if self.epochs < 1 or self.batch_size < 1 or self.lr <= 0:
@@ -77,13 +79,21 @@ def extract_points(images: np.ndarray, progress: Progress | None = None, workers
         except (OSError, ValueError):
             pass
     points = np.full((len(images), 21, 3), np.nan, np.float32)
-    workers = workers or os.cpu_count() or 1
-    with multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker) as pool:
-        for i, found in enumerate(pool.imap(_find, images, chunksize=32)):
+    workers = workers or (os.cpu_count() or 1 if len(images) >= POOL_FROM else 1)
+    if workers == 1:  # also where no child process may be started (the app's training process)
+        landmarker = HandLandmarker(video=False)
+        found_points, stop = map(landmarker.find_canonical, images), landmarker.close
+    else:
+        pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker)
+        found_points, stop = pool.imap(_find, images, chunksize=32), pool.terminate
+    try:
+        for i, found in enumerate(found_points):
             if found is not None:
                 points[i] = found
             if progress and (i % 256 == 255 or i == len(images) - 1):
                 progress(i + 1, len(images))
+    finally:
+        stop()
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(cache, lambda tmp: _save_array(tmp, points))
@@ -98,8 +108,10 @@ def _save_array(path, array: np.ndarray) -> None:
 
 
 def augment(x: torch.Tensor, cfg: LandmarkConfig, gen: torch.Generator) -> torch.Tensor:
-    """Random in-plane rotation, per-axis stretch and jitter of a batch of features."""
+    """Random mirroring, in-plane rotation, per-axis stretch and jitter of a batch of features."""
     p = x.view(-1, 21, 3)
+    mirrored = torch.rand(len(p), generator=gen) < cfg.flip
+    p = torch.cat([torch.where(mirrored[:, None], -p[..., 0], p[..., 0])[..., None], p[..., 1:]], dim=-1)
     angle = (torch.rand(len(p), generator=gen) * 2 - 1) * cfg.rotate
     c, s = torch.cos(angle)[:, None], torch.sin(angle)[:, None]
     rotated = torch.stack([c * p[..., 0] - s * p[..., 1], s * p[..., 0] + c * p[..., 1], p[..., 2]], dim=-1)
@@ -181,3 +193,32 @@ def train_landmarks(data_path: str | Path, out_dir: str | Path, cfg: LandmarkCon
     save_landmark_model(out_dir / "landmarks.pt", net, temperature, metrics=json.loads(json.dumps(metrics)))
     atomic_write(out_dir / "metrics.json", lambda tmp: Path(tmp).write_text(json.dumps(metrics, indent=2)))
     return metrics
+
+
+def finetune_landmarks(model: LandmarkModel, images: np.ndarray, labels: np.ndarray, train_idx: np.ndarray,
+                       held_idx: np.ndarray, epochs: int = 40, lr: float = 3e-4, seed: int = 0) -> tuple[LandmarkModel, dict]:
+    """Adapt a landmark model (left untouched) to one person's samples (canonical RGB, as the
+    My signs fine-tune splits them); samples with no hand found are left out."""
+    points = extract_points(images, workers=1)
+    found = ~np.isnan(points[:, 0, 0])
+    train_idx, held_idx = train_idx[found[train_idx]], held_idx[found[held_idx]]
+    feats = features(np.nan_to_num(points))
+    net = LandmarkNet()
+    net.load_state_dict(model.net.state_dict())
+    tuned = LandmarkModel(net.eval(), model.temperature, {})
+    before = accuracy(tuned, feats[held_idx], labels[held_idx])
+    if len(train_idx):
+        cfg = LandmarkConfig(seed=seed)
+        gen = torch.Generator().manual_seed(seed)
+        x, y = torch.as_tensor(feats[train_idx]), torch.as_tensor(labels[train_idx])
+        opt = torch.optim.AdamW(net.parameters(), lr, weight_decay=cfg.weight_decay)
+        net.train()
+        for _ in range(epochs):
+            for i in torch.randperm(len(x), generator=gen).split(32):
+                loss = nn.functional.cross_entropy(net(augment(x[i], cfg, gen)), y[i], label_smoothing=0.1)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+        net.eval()
+    return tuned, {"hand_found": float(found.mean()), "trained_on": len(train_idx), "held_back": len(held_idx),
+                   "held_back_before": before, "held_back_after": accuracy(tuned, feats[held_idx], labels[held_idx])}

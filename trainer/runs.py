@@ -17,10 +17,10 @@ import torch
 
 from .checkpoint import load_checkpoint, save_checkpoint
 from .data import Progress, load_dataset, split_indices
-from .finetune import FinetuneConfig, finetune
+from .finetune import FinetuneConfig, finetune, holdout_split
 from .finetune import summary as finetune_summary
-from .landmark_training import extract_points
-from .landmarks import features, load_landmark_model
+from .landmark_training import extract_points, finetune_landmarks
+from .landmarks import available, features, load_landmark_model, save_landmark_model
 from .preprocess import CANONICAL_SIZE
 from .report import write_report
 from .train import TrainConfig, TrainingCallback, calibrate, calibration_on, predict_pixels, score, train
@@ -118,9 +118,13 @@ def run_training(data_path: str | Path, out_dir: str | Path, cfg: TrainConfig,
 
 def run_finetune(model_path: str | Path, own_path: str | Path, out_dir: str | Path, cfg: FinetuneConfig,
                  callback: TrainingCallback | None = None, base_path: str | Path | None = None,
-                 unseen_path: str | Path | None = None, load_progress: Progress | None = None) -> RunOutput:
-    """Fine-tune a checkpoint on a folder of own samples; write the same files as `run_training`."""
+                 unseen_path: str | Path | None = None, load_progress: Progress | None = None,
+                 landmarks: str | Path | None = None) -> RunOutput:
+    """Fine-tune a checkpoint on a folder of own samples; write the same files as `run_training`.
+    With a hand-landmark model (and mediapipe), adapt it to the same samples too: the run's
+    `landmarks.pt` then sits beside its `model.pt`."""
     check_out_dir(Path(out_dir))
+    hand_model = load_landmark_model(landmarks) if landmarks and available() else None
     base = load_checkpoint(model_path)
     own = load_dataset(own_path, size=base.input_size, min_classes=1, progress=load_progress)
     replay = load_dataset(base_path, size=base.input_size, progress=load_progress) if base_path else None
@@ -132,8 +136,16 @@ def run_finetune(model_path: str | Path, own_path: str | Path, out_dir: str | Pa
                "history": history, "test": result.after, "test_label": "Accuracy on your held-back samples",
                "finetune": {**finetune_summary(result, cfg), "base_data": str(base_path) if base_path else None},
                "fine_tuned_from": str(model_path)}
+    if hand_model is not None:
+        own_hands = load_dataset(own_path, size=CANONICAL_SIZE, min_classes=1)
+        hand_model, metrics["finetune"]["landmarks"] = finetune_landmarks(
+            hand_model, own_hands.images, own_hands.labels, *holdout_split(own_hands.labels, cfg.holdout, cfg.seed),
+            seed=cfg.seed)
     out = Path(out_dir)
     with run_folder(out) as tmp:
+        if hand_model is not None:
+            save_landmark_model(tmp / "landmarks.pt", hand_model.net, hand_model.temperature,
+                                fine_tuned_from=str(landmarks), metrics=metrics["finetune"]["landmarks"])
         save_checkpoint(tmp / "model.pt", result.model, base.arch, base.mean, base.std, base.input_size,
                         temperature=base.temperature, history=history, dataset=asdict(own.summary()),
                         config=asdict(cfg), test_accuracy=result.after["accuracy"], fine_tuned_from=str(model_path))
