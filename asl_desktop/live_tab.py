@@ -260,7 +260,10 @@ class LiveTab(QWidget):
     def _on_ended(self, text: str) -> None:
         self.view.show_message(f"{text}. Press Ctrl+R to play it again, open another file, or pick a camera.")
         self._ended = True
-        self.status.emit(f"{self._source_text} · ended")
+        corrected = self.session.finish_word()  # the last word is finished too (as in `transcribe`)
+        self._show_text(self.session.text)
+        self.status.emit(f"{self._source_text} · ended"
+                         + (f" · corrected {corrected[0]} to {corrected[1]}" if corrected else ""))
 
     @Slot(str)
     def _on_inference_failed(self, text: str) -> None:

@@ -57,8 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="minimum confidence (default %(default)s)")
     p.add_argument("--model", default=str(paths.default_model()), help="model checkpoint (default: the shipped model)")
     p.add_argument("--auto", action="store_true", help="follow the hand instead of a fixed region")
-    p.add_argument("--autocorrect", action="store_true",
-                   help="replace each finished word by a clearly more likely English (or your own) word")
+    p.add_argument("--autocorrect", action=argparse.BooleanOptionalAction, default=True,
+                   help="replace each finished word by a clearly more likely English (or your own) word, "
+                   "as the window does by default")
     p.add_argument("--no-landmarks", dest="landmarks", action="store_false",
                    help="read every frame from the picture (default: from the hand's landmarks where a hand is found)")
     p.add_argument("--fps", type=_positive, default=5.0, help="images per second for an image folder")

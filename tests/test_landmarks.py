@@ -157,3 +157,27 @@ def test_a_my_signs_fine_tune_adapts_the_landmark_model_too_and_the_app_reads_it
     assert paths.landmarks_for(out.checkpoint) == tmp_path / "run" / "landmarks.pt"
     assert load_landmark_model(paths.landmarks_for(out.checkpoint)).meta["fine_tuned_from"] == str(untrained)
     assert paths.landmarks_for(tiny_model) == paths.default_landmarks()  # no landmark model beside it
+
+
+def test_while_no_hand_is_in_view_the_live_reader_looks_on_every_third_frame_only(monkeypatch):
+    from trainer import landmarks
+    from trainer.landmarks import LandmarkModel
+    searches = []
+
+    class Detector:  # counts the costly searches
+        def __init__(self, video):
+            self.points = None
+
+        def find(self, bgr):
+            searches.append(1)
+            return self.points
+
+    monkeypatch.setattr(landmarks, "HandLandmarker", Detector)
+    reader = HandReader(LandmarkModel(LandmarkNet().eval(), 1.0, {}), video=True)
+    crop = np.zeros((64, 64, 3), np.uint8)
+    assert all(reader.read(crop) is None for _ in range(9)) and len(searches) == 3
+    reader.landmarker.points = hand(np.random.default_rng(0), 1).astype(np.float32)
+    assert all(reader.read(crop) is not None for _ in range(6)) and len(searches) == 9  # then every frame
+    photos = HandReader(LandmarkModel(LandmarkNet().eval(), 1.0, {}), video=False)
+    searches.clear()
+    assert all(photos.read(crop) is None for _ in range(4)) and len(searches) == 4  # photos: every one

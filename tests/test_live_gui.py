@@ -227,6 +227,19 @@ def test_the_window_and_transcribe_spell_the_same_text_from_the_same_video(qtbot
     assert headless == "HELLOEL" and window.live.session.text == headless
 
 
+def test_when_a_video_ends_its_last_word_is_autocorrected_as_in_transcribe(qtbot, tiny_model, tmp_path, capsys):
+    from asl_desktop.transcribe import main as transcribe_main
+    labels = ["nothing"] * 10 + [s for letter in "HELO" for s in [letter] * 16 + ["nothing"] * 6]
+    video = write_video(tmp_path / "helo.avi", sign_frames(labels))
+    assert transcribe_main([str(video), "--model", str(tiny_model), "--hold", "0.4"]) == 0
+    assert capsys.readouterr().out.strip() == "HELLO"
+    window = make_window(qtbot, str(video), tiny_model)
+    window.live.hold.setValue(0.4)
+    qtbot.waitUntil(lambda: "End of" in window.live.view.message, timeout=30000)
+    qtbot.waitUntil(lambda: window.live.text.toPlainText() == "HELLO", timeout=3000)
+    assert "corrected HELO to HELLO" in window.statusBar().currentMessage()
+
+
 def test_focus_goes_to_the_video_after_opening_and_ctrl_r_replays(qtbot, tiny_model, tmp_path):
     from PySide6.QtGui import QAction
     video = write_video(tmp_path / "v.avi", sign_frames(["L"] * 30))

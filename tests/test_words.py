@@ -58,9 +58,10 @@ def test_the_model_s_second_guess_counts():
     assert words(suggest(v, unsure_o, complete=False))[:2] == ["CUT", "COT"]  # rarer, but the evidence backs it
 
 
-def test_a_real_word_is_left_alone_unless_another_is_far_more_likely(english):
+def test_a_real_word_or_a_single_letter_is_left_alone_unless_another_is_far_more_likely(english):
     assert autocorrect(english, clear("SIGN")) is None
     assert autocorrect(english, clear("YOU")) is None
+    assert autocorrect(english, clear("L")) is None  # an initial, not LA cut short
 
 
 def test_user_words_rank_with_common_words(tmp_path):
@@ -113,7 +114,7 @@ def test_transcribe_autocorrect_turns_a_near_miss_into_the_word(tiny_model, tmp_
     from asl_desktop.transcribe import main as transcribe_main
     labels = ["nothing"] * 10 + [s for letter in "HELO" for s in [letter] * 16 + ["nothing"] * 6]
     video = write_video(tmp_path / "helo.avi", sign_frames(labels))
-    assert transcribe_main([str(video), "--model", str(tiny_model), "--hold", "0.4"]) == 0
+    assert transcribe_main([str(video), "--model", str(tiny_model), "--hold", "0.4", "--no-autocorrect"]) == 0
     assert capsys.readouterr().out.strip() == "HELO"
-    assert transcribe_main([str(video), "--model", str(tiny_model), "--hold", "0.4", "--autocorrect"]) == 0
+    assert transcribe_main([str(video), "--model", str(tiny_model), "--hold", "0.4"]) == 0  # on by default
     assert capsys.readouterr().out.strip() == "HELLO"

@@ -79,7 +79,7 @@ def extract_points(images: np.ndarray, progress: Progress | None = None, workers
         except (OSError, ValueError):
             pass
     points = np.full((len(images), 21, 3), np.nan, np.float32)
-    workers = workers or (os.cpu_count() or 1 if len(images) >= POOL_FROM else 1)
+    workers = workers or ((os.cpu_count() or 1) if len(images) >= POOL_FROM else 1)
     if workers == 1:  # also where no child process may be started (the app's training process)
         landmarker = HandLandmarker(video=False)
         found_points, stop = map(landmarker.find_canonical, images), landmarker.close

@@ -35,6 +35,7 @@ FRAME_SIDE = 256   # the canonical crop is scaled to this ...
 MARGIN = 64        # ... and framed by this many repeated edge pixels
 COMPLEXITY = 0     # MediaPipe's lighter landmark model: ~6 ms a frame here (README, Speed)
 MIN_CONFIDENCE = 0.3
+SEARCH_EVERY = 3   # frames, while no hand is in view (live)
 
 
 class LandmarksUnavailable(RuntimeError):
@@ -152,16 +153,26 @@ def load_landmark_model(path: str | Path) -> LandmarkModel:
 
 
 class HandReader:
-    """A BGR crop -> (points, probabilities) from its landmarks, or None when no hand is found."""
+    """A BGR crop -> (points, probabilities) from its landmarks, or None when no hand is found.
+
+    On video, while no hand is in view it looks for one on every SEARCH_EVERY-th frame only:
+    the palm detector is the costly part (README, Speed)."""
 
     def __init__(self, model: LandmarkModel, video: bool = False):
         self.model = model
+        self.video = video
         self.landmarker = HandLandmarker(video)
+        self._misses = 0  # frames since a hand was last found
 
     def read(self, bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        if self.video and self._misses % SEARCH_EVERY:
+            self._misses += 1
+            return None
         points = self.landmarker.find(bgr)
         if points is None:
+            self._misses += 1
             return None
+        self._misses = 0
         return points, self.model.probs(features(points)[None])[0]
 
     def close(self) -> None:

@@ -176,8 +176,11 @@ def literal(evidence: Sequence[Evidence]) -> str:
 
 
 def autocorrect(vocab: Vocabulary, evidence: Sequence[Evidence]) -> str | None:
-    """The word to put in place of a finished one, or None to leave it as spelled."""
+    """The word to put in place of a finished one, or None to leave it as spelled (always a
+    single letter: an initial, not a word cut short)."""
     spelled = literal(evidence)
+    if len(spelled) < 2:
+        return None
     best = suggest(vocab, evidence, k=1, complete=False)
     if not best or best[0].word == spelled:
         return None
