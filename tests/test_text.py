@@ -11,7 +11,10 @@ from asl_desktop.speech import Speaker
 
 @pytest.fixture
 def helo_window(qtbot, tiny_model, tmp_path, monkeypatch):
+    """HELO spelled, the word still open: autocorrect is off so the video's end leaves it so."""
+    from asl_desktop import settings
     monkeypatch.setenv("ASL_DESKTOP_TTS_ENGINE", "mock")
+    settings.write(settings.AUTOCORRECT, False)
     labels = [s for letter in "HELO" for s in [letter] * 16 + ["nothing"] * 6]
     video = write_video(tmp_path / "helo.avi", sign_frames(["nothing"] * 10 + labels))
     window = MainWindow(source=None, model=str(tiny_model), with_training=False)

@@ -241,6 +241,7 @@ def test_use_this_model_takes_the_selected_run_and_warns_when_it_is_worse_on_new
     runs = tab.results.runs
     rows = {runs.topLevelItem(i).text(0): i for i in range(runs.topLevelItemCount())}
     assert runs.topLevelItem(rows["20261101-100000-aslnet"]).text(3) == "90.0%"
+    qtbot.waitUntil(lambda: window.model_ready, timeout=10000)  # the start-up model first
     runs.setCurrentItem(runs.topLevelItem(rows["20261101-100000-aslnet"]))
     with qtbot.waitSignal(window.live.model_changed, timeout=5000):
         tab.use_button.click()
