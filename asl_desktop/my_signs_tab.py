@@ -371,6 +371,10 @@ class MySignsTab(QWidget):
         held = f["split"]["held_back"]
         figure = (f"on {held} of your samples it did not train on: {f['held_back_before']:.0%} before, "
                   f"{f['held_back_after']:.0%} after" if held else "record 3 or more per sign to see a before/after figure")
+        hands = f.get("landmarks")
+        if hands and hands["held_back"]:
+            figure += (f"; read from the hand's shape, {hands['held_back_before']:.0%} before, "
+                       f"{hands['held_back_after']:.0%} after (on {hands['held_back']} with a hand found)")
         self.result_label.setText(f"Done in {f['seconds']:.0f} s: {figure}. Saved as {out['checkpoint']}.")
         self.use_button.setEnabled(True)
 
