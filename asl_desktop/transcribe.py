@@ -73,7 +73,7 @@ def transcribe(args) -> str:
     if args.landmarks:
         try:
             hands = HandReader(load_landmark_model(paths.default_landmarks()), video=True)
-        except LandmarksUnavailable as exc:
+        except (LandmarksUnavailable, CheckpointError) as exc:
             print(f"warning: reading the picture only: {exc}", file=sys.stderr)
     session = LiveSession(Speller(args.threshold, args.hold), GuideBox(), False, args.auto,
                           Classifier.from_path(args.model),

@@ -181,3 +181,29 @@ def test_while_no_hand_is_in_view_the_live_reader_looks_on_every_third_frame_onl
     photos = HandReader(LandmarkModel(LandmarkNet().eval(), 1.0, {}), video=False)
     searches.clear()
     assert all(photos.read(crop) is None for _ in range(4)) and len(searches) == 4  # photos: every one
+
+
+def test_a_damaged_landmark_model_leaves_the_picture_reading_with_a_message(qtbot, tiny_model, tmp_path,
+                                                                             monkeypatch, capsys):
+    from conftest import sign_frames, write_video
+
+    from PySide6.QtGui import QAction
+
+    from asl_desktop import settings
+    from asl_desktop.main_window import MainWindow
+    from asl_desktop.transcribe import main as transcribe_main
+    bad = tmp_path / "landmarks.pt"
+    bad.write_bytes(b"junk")
+    monkeypatch.setattr(paths, "default_landmarks", lambda: bad)
+    video = write_video(tmp_path / "h.avi", sign_frames(["nothing"] * 10 + ["H"] * 16 + ["nothing"] * 6))
+    assert transcribe_main([str(video), "--model", str(tiny_model), "--hold", "0.4"]) == 0
+    out = capsys.readouterr()
+    assert out.out.strip() == "H" and "reading the picture only" in out.err and "landmarks.pt" in out.err
+    window = MainWindow(source=None, model=str(tiny_model), with_training=False)
+    qtbot.addWidget(window)
+    messages = []
+    window.live.status.connect(messages.append)
+    qtbot.waitUntil(lambda: any("picture only" in m and "landmarks.pt" in m for m in messages), timeout=10000)
+    [toggle] = [a for a in window.findChildren(QAction) if a.text().startswith("Read the &hand")]
+    assert not toggle.isChecked()
+    assert settings.read(settings.LANDMARKS)  # the preference stays for when it works again
