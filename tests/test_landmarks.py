@@ -68,6 +68,7 @@ def test_a_landmark_model_learns_handshapes_and_is_saved_safely(tmp_path, fake_p
     assert metrics["hand_found"] == pytest.approx(0.75)  # none in the 'nothing' photos
     assert metrics["hand_found_per_class"]["nothing"] == 0.0
     assert metrics["test"]["accuracy"] == 1.0 and metrics["test"]["images"] == 24
+    assert metrics["degraded_copies_trained_on"] == metrics["split"]["train"]  # and their worse copies
     assert any("hand found in 75.0%" in line for line in lines)
     model = load_landmark_model(tmp_path / "run" / "landmarks.pt")
     rng = np.random.default_rng(5)

@@ -2,8 +2,10 @@
 
 The photos are read at the canonical 64 px (`load_dataset(..., size=CANONICAL_SIZE)`), MediaPipe
 finds the hand in each (in worker processes; the points are cached like the pixels), and a
-small network learns the letter from the points, with random in-plane rotation, stretch and
-jitter so that other people's proportions and poses are not new to it.
+small network learns the letter from the points, with random mirroring, in-plane rotation,
+stretch and jitter so that other people's proportions and poses are not new to it, and from
+the points found in blurred and poorly compressed copies of the training photos, which come
+out less exact.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 import torch
 from torch import nn
@@ -25,7 +28,7 @@ from .calibrate import fit_temperature
 from .checkpoint import atomic_write
 from .data import Progress, default_cache_dir, load_dataset, split_indices
 from .labels import CLASSES
-from .landmarks import COMPLEXITY, HandLandmarker, LandmarkModel, LandmarkNet, features, save_landmark_model
+from .landmarks import COMPLEXITY, POINTS, HandLandmarker, LandmarkModel, LandmarkNet, features, save_landmark_model
 from .preprocess import CANONICAL_SIZE
 
 CACHE_VERSION = 1
@@ -45,6 +48,7 @@ class LandmarkConfig:
     stretch: float = 0.1   # each axis scaled by 1 +- stretch / 2
     jitter: float = 0.02   # noise on every coordinate (features are about 1 across)
     flip: float = 0.5      # share of hands mirrored: a left hand is a mirrored right hand
+    degraded: bool = True  # also learn from the points found in worse copies of the training photos
 
     def __post_init__(self):
         if self.epochs < 1 or self.batch_size < 1 or self.lr <= 0:
@@ -72,13 +76,13 @@ def extract_points(images: np.ndarray, progress: Progress | None = None, workers
     if cache.exists():
         try:
             points = np.load(cache)
-            if points.shape == (len(images), 21, 3):
+            if points.shape == (len(images), POINTS, 3):
                 if progress:
                     progress(len(images), len(images))
                 return points
         except (OSError, ValueError):
             pass
-    points = np.full((len(images), 21, 3), np.nan, np.float32)
+    points = np.full((len(images), POINTS, 3), np.nan, np.float32)
     workers = workers or ((os.cpu_count() or 1) if len(images) >= POOL_FROM else 1)
     if workers == 1:  # also where no child process may be started (the app's training process)
         landmarker = HandLandmarker(video=False)
@@ -102,6 +106,21 @@ def extract_points(images: np.ndarray, progress: Progress | None = None, workers
     return points
 
 
+def degraded(images: np.ndarray, seed: int = 0) -> np.ndarray:
+    """Worse copies of canonical photos, as a poor camera or a blurred frame gives them: every
+    other one re-encoded as a JPEG of quality 30-59, the rest blurred (sigma 0.5-1 px)."""
+    rng = np.random.default_rng(seed)
+    out = np.empty_like(images)
+    for i, image in enumerate(images):
+        if i % 2:
+            quality = int(rng.integers(30, 60))
+            out[i] = cv2.imdecode(cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])[1],
+                                  cv2.IMREAD_UNCHANGED)
+        else:
+            out[i] = cv2.GaussianBlur(image, (0, 0), float(rng.uniform(0.5, 1.0)))
+    return out
+
+
 def _save_array(path, array: np.ndarray) -> None:
     with open(path, "wb") as fh:  # a file object: np.save would add ".npy" to the temporary name
         np.save(fh, array)
@@ -109,7 +128,7 @@ def _save_array(path, array: np.ndarray) -> None:
 
 def augment(x: torch.Tensor, cfg: LandmarkConfig, gen: torch.Generator) -> torch.Tensor:
     """Random mirroring, in-plane rotation, per-axis stretch and jitter of a batch of features."""
-    p = x.view(-1, 21, 3)
+    p = x.view(-1, POINTS, 3)
     mirrored = torch.rand(len(p), generator=gen) < cfg.flip
     p = torch.cat([torch.where(mirrored[:, None], -p[..., 0], p[..., 0])[..., None], p[..., 1:]], dim=-1)
     angle = (torch.rand(len(p), generator=gen) * 2 - 1) * cfg.rotate
@@ -147,6 +166,7 @@ def train_landmarks(data_path: str | Path, out_dir: str | Path, cfg: LandmarkCon
     points = extract_points(ds.images, progress)
     found = ~np.isnan(points[:, 0, 0])
     feats, labels = features(points[found]), ds.labels[found]
+    worse = extract_points(degraded(ds.images), progress) if cfg.degraded else None
     found_per_class = {name: float(found[ds.labels == i].mean()) if (ds.labels == i).any() else None
                        for i, name in enumerate(CLASSES)}
     log(f"hand found in {found.mean():.1%} of {len(ds)} photos")
@@ -155,10 +175,15 @@ def train_landmarks(data_path: str | Path, out_dir: str | Path, cfg: LandmarkCon
     torch.manual_seed(cfg.seed)
     gen = torch.Generator().manual_seed(cfg.seed)
     net = LandmarkNet()
-    opt = torch.optim.AdamW(net.parameters(), cfg.lr, weight_decay=cfg.weight_decay)
-    steps = cfg.epochs * -(-len(tr) // cfg.batch_size)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=steps)
     x, y = torch.as_tensor(feats[tr]), torch.as_tensor(labels[tr])
+    if worse is not None:  # the worse copies of the training photos only, where a hand is found in them
+        photos = np.flatnonzero(found)[tr]
+        photos = photos[~np.isnan(worse[photos, 0, 0])]
+        x = torch.cat([x, torch.as_tensor(features(worse[photos]))])
+        y = torch.cat([y, torch.as_tensor(ds.labels[photos])])
+    opt = torch.optim.AdamW(net.parameters(), cfg.lr, weight_decay=cfg.weight_decay)
+    steps = cfg.epochs * -(-len(x) // cfg.batch_size)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=steps)
     model = LandmarkModel(net, 1.0, {})
     history = []
     for epoch in range(1, cfg.epochs + 1):
@@ -182,6 +207,7 @@ def train_landmarks(data_path: str | Path, out_dir: str | Path, cfg: LandmarkCon
     model.temperature = temperature
     metrics = {"config": asdict(cfg), "dataset": str(data_path), "photos": len(ds),
                "hand_found": float(found.mean()), "hand_found_per_class": found_per_class,
+               "degraded_copies_trained_on": len(x) - len(tr),
                "split": {"train": len(tr), "test": len(te), "validation": len(va)},
                "temperature": temperature, "history": history,
                "test": {"images": len(te), "accuracy": accuracy(model, feats[te], labels[te])}}
