@@ -80,6 +80,7 @@ class LiveTab(QWidget):
         self._source_text = ""
         self._ended = False
         self._inference_failing = False
+        self._closed = False
         guide = GuideBox(settings.read(settings.GUIDE_CX), settings.read(settings.GUIDE_CY),
                          settings.read(settings.GUIDE_SIZE))
         mirror, auto = settings.read(settings.MIRROR), settings.read(settings.AUTO)
@@ -217,6 +218,8 @@ class LiveTab(QWidget):
 
     def open_source(self, spec: str | int) -> None:
         """Switch to a camera index, video file or image folder (opened on the capture thread)."""
+        if self._closed:  # a model that finished loading after the window closed asks for none
+            return
         self.stop_capture()
         self.source_spec = spec
         self.view.setFocus()
@@ -243,6 +246,7 @@ class LiveTab(QWidget):
 
     def shutdown(self) -> None:
         """Stop every thread; called when the window closes."""
+        self._closed = True
         self.stop_capture()
         self.inference_thread.stop()
         hands = self.session.use_hands(None)

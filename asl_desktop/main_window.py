@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from . import __version__, paths, settings
+from .core.frames import is_camera_spec
 from .live_tab import LiveTab
 
 
@@ -47,7 +48,22 @@ class MainWindow(QMainWindow):
             self.model_path = str(paths.default_model())
         self.model_ready = False
         self.load_model(self.model_path)
-        self.live.open_source(source if source is not None else self.live.initial_source())
+        initial = source if source is not None else self.live.initial_source()
+        # a video or image folder waits for the model, or its first seconds would go unread
+        self._waiting_source = None if is_camera_spec(initial) else initial
+        if self._waiting_source is None:
+            self.live.open_source(initial)
+        else:
+            self.live.view.show_message("Loading the model...")
+
+    def _open_waiting_source(self) -> None:
+        if self._waiting_source is not None:
+            self.open_source(self._waiting_source)
+
+    def open_source(self, spec: str | int) -> None:
+        """Open a camera, video or folder now (one chosen before the model was ready included)."""
+        self._waiting_source = None
+        self.live.open_source(spec)
 
     def _action(self, menu, text: str, slot, shortcut=None, checkable=False, checked=False) -> QAction:
         action = QAction(text, self)
@@ -67,7 +83,7 @@ class MainWindow(QMainWindow):
         file = bar.addMenu("&File")
         self._action(file, "Open &video file...", self.open_video, QKeySequence.StandardKey.Open)
         self._action(file, "Open &image folder...", self.open_folder, "Ctrl+Shift+O")
-        self._action(file, "Use &camera", lambda: self.live.open_source(self.live.initial_source()), "Ctrl+K")
+        self._action(file, "Use &camera", lambda: self.open_source(self.live.initial_source()), "Ctrl+K")
         self._action(file, "&Play again", self.live.replay, "Ctrl+R")
         file.addSeparator()
         self._action(file, "Open &model...", self.open_model, "Ctrl+M")
@@ -172,13 +188,13 @@ class MainWindow(QMainWindow):
                                               "Videos (*.mp4 *.avi *.mov *.mkv *.webm *.m4v);;All files (*)")
         if path:
             settings.write(settings.DIR_VIDEO, str(Path(path).parent))
-            self.live.open_source(path)
+            self.open_source(path)
 
     def open_folder(self) -> None:
         path = QFileDialog.getExistingDirectory(self, "Open image folder", self._remembered_dir(settings.DIR_IMAGES))
         if path:
             settings.write(settings.DIR_IMAGES, path)
-            self.live.open_source(path)
+            self.open_source(path)
 
     def open_model(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open model", self._remembered_dir(settings.DIR_MODEL),
@@ -201,6 +217,7 @@ class MainWindow(QMainWindow):
             self.training.set_current_model(self.model_path, arch)
         self.model_label.setText(f"Model: {name}")
         self.statusBar().showMessage(f"Model loaded: {name}", 4000)
+        self._open_waiting_source()
 
     @Slot(str, str)
     def _on_model_error(self, path: str, message: str) -> None:
@@ -212,6 +229,7 @@ class MainWindow(QMainWindow):
             self.load_model(shipped)
         else:
             outcome = "No model is loaded: choose one with File > Open model..."
+            self._open_waiting_source()
         QMessageBox.warning(self, "Cannot open model", f"{message}\n\n{outcome}")
 
     def about(self) -> None:

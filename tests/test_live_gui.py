@@ -227,6 +227,14 @@ def test_the_window_and_transcribe_spell_the_same_text_from_the_same_video(qtbot
     assert headless == "HELLOEL" and window.live.session.text == headless
 
 
+def test_a_video_opened_at_start_up_is_read_from_its_first_frame(qtbot, tiny_model, tmp_path):
+    video = write_video(tmp_path / "h.avi", sign_frames(["H"] * 30 + ["nothing"] * 10))  # H at once
+    window = make_window(qtbot, str(video), tiny_model)
+    assert "Loading the model" in window.live.view.message
+    qtbot.waitUntil(lambda: "End of" in window.live.view.message, timeout=30000)
+    assert window.live.session.text == "H"
+
+
 def test_when_a_video_ends_its_last_word_is_autocorrected_as_in_transcribe(qtbot, tiny_model, tmp_path, capsys):
     from asl_desktop.transcribe import main as transcribe_main
     labels = ["nothing"] * 10 + [s for letter in "HELO" for s in [letter] * 16 + ["nothing"] * 6]
