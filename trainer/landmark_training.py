@@ -222,10 +222,12 @@ def train_landmarks(data_path: str | Path, out_dir: str | Path, cfg: LandmarkCon
 
 
 def finetune_landmarks(model: LandmarkModel, images: np.ndarray, labels: np.ndarray, train_idx: np.ndarray,
-                       held_idx: np.ndarray, epochs: int = 40, lr: float = 3e-4, seed: int = 0) -> tuple[LandmarkModel, dict]:
+                       held_idx: np.ndarray, epochs: int = 40, lr: float = 3e-4, seed: int = 0,
+                       progress: Progress | None = None) -> tuple[LandmarkModel, dict]:
     """Adapt a landmark model (left untouched) to one person's samples (canonical RGB, as the
-    My signs fine-tune splits them); samples with no hand found are left out."""
-    points = extract_points(images, workers=1)
+    My signs fine-tune splits them); samples with no hand found are left out. `progress` sees
+    the hands being found (and may raise to cancel)."""
+    points = extract_points(images, progress, workers=1)
     found = ~np.isnan(points[:, 0, 0])
     train_idx, held_idx = train_idx[found[train_idx]], held_idx[found[held_idx]]
     feats = features(np.nan_to_num(points))

@@ -137,10 +137,10 @@ def run_finetune(model_path: str | Path, own_path: str | Path, out_dir: str | Pa
                "finetune": {**finetune_summary(result, cfg), "base_data": str(base_path) if base_path else None},
                "fine_tuned_from": str(model_path)}
     if hand_model is not None:
-        own_hands = load_dataset(own_path, size=CANONICAL_SIZE, min_classes=1)
+        own_hands = load_dataset(own_path, size=CANONICAL_SIZE, min_classes=1, progress=load_progress)
         hand_model, metrics["finetune"]["landmarks"] = finetune_landmarks(
             hand_model, own_hands.images, own_hands.labels, *holdout_split(own_hands.labels, cfg.holdout, cfg.seed),
-            seed=cfg.seed)
+            seed=cfg.seed, progress=load_progress)
     out = Path(out_dir)
     with run_folder(out) as tmp:
         if hand_model is not None:
