@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from contextlib import closing, nullcontext
 
 import torch
 
@@ -72,32 +73,28 @@ def transcribe(args) -> str:
     hands = None
     if args.landmarks:
         try:
-            hands = HandReader(load_landmark_model(paths.default_landmarks()), video=True)
+            hands = HandReader(load_landmark_model(paths.landmarks_for(args.model)), video=True)
         except (LandmarksUnavailable, CheckpointError) as exc:
             print(f"warning: reading the picture only: {exc}", file=sys.stderr)
     session = LiveSession(Speller(args.threshold, args.hold), GuideBox(), False, args.auto,
                           Classifier.from_path(args.model),
                           Vocabulary.english() if args.autocorrect else None, hands)
     session.set_words(autocorrect=args.autocorrect)
-    try:
-        frames = 0
-        with open_source(args.source, folder_fps=args.fps) as source:
-            try:
-                while (frame := source.read()) is not None:
-                    frames += 1
-                    if args.roi:
-                        h, w = frame.image.shape[:2]
-                        session.set_region(guide=GuideBox.from_pixels(*args.roi, w, h))
-                    step = session.process(frame.image, frame.timestamp)
-                    if step.spelling.committed and args.verbose:
-                        print(f"{frame.timestamp:7.2f}s  {step.spelling.committed:8s} -> {step.text!r}", file=sys.stderr)
-                    if step.corrected and args.verbose:
-                        print(f"          corrected {step.corrected[0]} -> {step.corrected[1]}", file=sys.stderr)
-            except KeyboardInterrupt:
-                pass
-    finally:
-        if hands is not None:
-            hands.close()
+    frames = 0
+    with open_source(args.source, folder_fps=args.fps) as source, closing(hands) if hands else nullcontext():
+        try:
+            while (frame := source.read()) is not None:
+                frames += 1
+                if args.roi:
+                    h, w = frame.image.shape[:2]
+                    session.set_region(guide=GuideBox.from_pixels(*args.roi, w, h))
+                step = session.process(frame.image, frame.timestamp)
+                if step.spelling.committed and args.verbose:
+                    print(f"{frame.timestamp:7.2f}s  {step.spelling.committed:8s} -> {step.text!r}", file=sys.stderr)
+                if step.corrected and args.verbose:
+                    print(f"          corrected {step.corrected[0]} -> {step.corrected[1]}", file=sys.stderr)
+        except KeyboardInterrupt:
+            pass
     if args.autocorrect:
         corrected = session.finish_word()
         if corrected and args.verbose:

@@ -78,19 +78,24 @@ def save_checkpoint(path: str | Path, model: nn.Module, arch: str, mean, std,
     atomic_write(Path(path), lambda tmp: torch.save(payload, tmp))
 
 
-def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> LoadedModel:
-    """Load a checkpoint with `weights_only=True`; any problem is a CheckpointError."""
-    path = Path(path)
+def read_payload(path: Path, device: str | torch.device = "cpu", what: str = "model file"):
+    """torch.load with `weights_only=True`; a missing or unreadable file is a CheckpointError."""
     if not path.is_file():
-        raise CheckpointError(f"{path}: no such model file")
+        raise CheckpointError(f"{path}: no such {what}")
     try:
-        payload = torch.load(path, map_location=device, weights_only=True)
+        return torch.load(path, map_location=device, weights_only=True)
     except Exception as exc:  # any failure to unpickle means "not a model file"
         if isinstance(exc, pickle.UnpicklingError):
             reason = "it is damaged, or holds objects a safe model file may not contain"
         else:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise CheckpointError(f"{path}: not a readable model file ({reason[:200]})") from exc
+
+
+def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> LoadedModel:
+    """Load a checkpoint with `weights_only=True`; any problem is a CheckpointError."""
+    path = Path(path)
+    payload = read_payload(path, device)
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError(f"{path}: not an ASL Desktop model checkpoint")
     arch = payload.get("arch")

@@ -139,6 +139,23 @@ def augment(x: torch.Tensor, cfg: LandmarkConfig, gen: torch.Generator) -> torch
     return (rotated * stretch + noise).reshape(len(p), -1)
 
 
+def _epoch(net: LandmarkNet, x: torch.Tensor, y: torch.Tensor, cfg: LandmarkConfig, opt, gen: torch.Generator,
+           batch_size: int, sched=None) -> float:
+    """One pass over (x, y) in random order, augmented; the mean training loss."""
+    net.train()
+    total = 0.0
+    for i in torch.randperm(len(x), generator=gen).split(batch_size):
+        loss = nn.functional.cross_entropy(net(augment(x[i], cfg, gen)), y[i], label_smoothing=0.1)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if sched is not None:
+            sched.step()
+        total += loss.item() * len(i)
+    net.eval()
+    return total / len(x)
+
+
 def accuracy(model: LandmarkModel, feats: np.ndarray, labels: np.ndarray) -> float:
     return float((model.probs(feats).argmax(1) == labels).mean()) if len(labels) else float("nan")
 
@@ -187,18 +204,8 @@ def train_landmarks(data_path: str | Path, out_dir: str | Path, cfg: LandmarkCon
     model = LandmarkModel(net, 1.0, {})
     history = []
     for epoch in range(1, cfg.epochs + 1):
-        net.train()
-        order, total = torch.randperm(len(x), generator=gen), 0.0
-        for b in range(0, len(x), cfg.batch_size):
-            i = order[b:b + cfg.batch_size]
-            loss = nn.functional.cross_entropy(net(augment(x[i], cfg, gen)), y[i], label_smoothing=0.1)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            sched.step()
-            total += loss.item() * len(i)
-        net.eval()
-        history.append({"epoch": epoch, "train_loss": total / len(x), "val_acc": accuracy(model, feats[va], labels[va])})
+        train_loss = _epoch(net, x, y, cfg, opt, gen, cfg.batch_size, sched)
+        history.append({"epoch": epoch, "train_loss": train_loss, "val_acc": accuracy(model, feats[va], labels[va])})
         if epoch % 10 == 0 or epoch == cfg.epochs:
             log(f"epoch {epoch:3d}  train_loss={history[-1]['train_loss']:.4f}  val_acc={history[-1]['val_acc']:.4f}")
 
@@ -240,13 +247,7 @@ def finetune_landmarks(model: LandmarkModel, images: np.ndarray, labels: np.ndar
         gen = torch.Generator().manual_seed(seed)
         x, y = torch.as_tensor(feats[train_idx]), torch.as_tensor(labels[train_idx])
         opt = torch.optim.AdamW(net.parameters(), lr, weight_decay=cfg.weight_decay)
-        net.train()
         for _ in range(epochs):
-            for i in torch.randperm(len(x), generator=gen).split(32):
-                loss = nn.functional.cross_entropy(net(augment(x[i], cfg, gen)), y[i], label_smoothing=0.1)
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-        net.eval()
+            _epoch(net, x, y, cfg, opt, gen, 32)
     return tuned, {"hand_found": float(found.mean()), "trained_on": len(train_idx), "held_back": len(held_idx),
                    "held_back_before": before, "held_back_after": accuracy(tuned, feats[held_idx], labels[held_idx])}

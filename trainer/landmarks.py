@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +23,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .checkpoint import CheckpointError, atomic_write, library_versions
+from .checkpoint import CheckpointError, atomic_write, library_versions, read_payload
 from .labels import CLASSES
 from .preprocess import CANONICAL_SIZE, to_model_pixels
 
@@ -128,14 +127,7 @@ def save_landmark_model(path: str | Path, net: LandmarkNet, temperature: float, 
 def load_landmark_model(path: str | Path) -> LandmarkModel:
     """Load safely (`weights_only=True`); any problem is a CheckpointError naming the file."""
     path = Path(path)
-    if not path.is_file():
-        raise CheckpointError(f"{path}: no such hand-landmark model file")
-    try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # any failure to unpickle means "not a model file"
-        reason = ("it is damaged, or holds objects a safe model file may not contain"
-                  if isinstance(exc, pickle.UnpicklingError) else (str(exc).strip().splitlines() or [type(exc).__name__])[0])
-        raise CheckpointError(f"{path}: not a readable model file ({reason[:200]})") from exc
+    payload = read_payload(path, what="hand-landmark model file")
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError(f"{path}: not an ASL Desktop hand-landmark model")
     if payload.get("classes") != list(CLASSES):

@@ -63,9 +63,7 @@ class Classifier:
     def predict_pixels(self, pixels: np.ndarray, k: int = 5) -> Prediction:
         x = normalize(pixels, self.loaded.mean, self.loaded.std).unsqueeze(0).to(self.device)
         probs = torch.softmax(self.model(x) / self.loaded.temperature, dim=1)[0].cpu()
-        values, idx = probs.topk(k)
-        top = [(self.loaded.classes[i], float(v)) for v, i in zip(values, idx)]
-        return Prediction(top[0][0], top[0][1], top, dict(zip(self.loaded.classes, probs.tolist())))
+        return Prediction.from_probs(probs.tolist(), "picture", k)
 
 
 class Recognizer:
