@@ -17,10 +17,9 @@ endif
 
 .PHONY: run test bench soak lock clean
 
-$(STAMP): pyproject.toml constraints.txt requirements-landmarks.txt
+$(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -c constraints.txt -e '.[test]'
-	$(PY) -m pip install --no-deps -r requirements-landmarks.txt
 	touch $(STAMP)
 
 run: $(STAMP)

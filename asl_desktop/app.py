@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QCoreApplication, QEvent, Qt
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
+    from pyqtgraph.util.garbage_collector import GarbageCollector
 
     from . import crash, paths
     from .main_window import MainWindow
@@ -38,10 +39,14 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("ASL Desktop")
     app.setOrganizationName("ASL Desktop")
     app.setWindowIcon(QIcon(str(paths.app_icon())))
+    # Python's cycle collector runs where memory happens to be allocated; in a worker thread it
+    # would destroy collected Qt widgets there, which deadlocks Qt. It runs on a GUI-thread timer.
+    collector = GarbageCollector(interval=1.0)
     window = MainWindow(source=args.source, model=args.model)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     window.show()
     code = app.exec()
+    collector.timer.stop()
     # delete the window (and its web view) while Qt still runs: a QtWebEngine page that
     # outlives its profile crashes the interpreter's exit
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -70,7 +70,7 @@ def per_frame(video: Path, massey_folder: str, frames: int = 300) -> None:
         recognizer.auto = auto
         report(f"picture only, {'hand tracking' if auto else 'guide box'}", images)
     if not available():
-        print("hand landmarks: skipped (mediapipe is not installed)")
+        print("hand landmarks: skipped (ai-edge-litert is not installed)")
         return
     recognizer.auto = False
     recognizer.hands = HandReader(load_landmark_model(paths.default_landmarks()), video=True)
@@ -84,9 +84,11 @@ def live_window(video: Path, seconds: float) -> None:
     from PySide6 import QtWebEngineWidgets  # noqa: F401
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
+    from pyqtgraph.util.garbage_collector import GarbageCollector
 
     from asl_desktop.main_window import MainWindow
     app = QApplication([])
+    collector = GarbageCollector(interval=1.0)  # as the app does (app.py)
     window = MainWindow(source=str(video), with_training=False)
     window.show()
     results, gaps = [], []

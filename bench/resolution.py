@@ -2,7 +2,7 @@
 through other paths to 28x28: upscaled to 400 px and 1080 px first, re-encoded as a poor
 JPEG, slightly blurred. With the canonical preprocessing path the figures should agree
 within a point. Scored twice: the picture model alone, and as the app reads them (hand
-landmarks where a hand is found, the picture otherwise; needs mediapipe).
+landmarks where a hand is found, the picture otherwise; needs ai-edge-litert).
 
 Run: .venv/bin/python bench/resolution.py [--massey DIR] [--model PATH] [--landmarks PATH]
 """
@@ -55,7 +55,7 @@ def main() -> int:
     labels = torch.tensor([massey.label(f) for f in files])
     images = [cv2.imread(str(f)) for f in files]
     hands = load_landmark_model(args.landmarks) if available() else None
-    print(f"model {args.model}; {len(files)} Massey photos; landmarks {args.landmarks if hands else '(no mediapipe)'}")
+    print(f"model {args.model}; {len(files)} Massey photos; landmarks {args.landmarks if hands else '(no ai-edge-litert)'}")
     for name, path in PATHS.items():
         sources = [path(im) for im in images]
         pixels = np.stack([to_model_pixels(im, model.input_size) for im in sources])

@@ -38,11 +38,13 @@ def main() -> int:
     from PySide6 import QtWebEngineWidgets  # noqa: F401
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
+    from pyqtgraph.util.garbage_collector import GarbageCollector
 
     from asl_desktop.main_window import MainWindow
     tmp = tempfile.TemporaryDirectory()
     video = Path(args.video) if args.video else make_video(Path(tmp.name) / "soak.avi", 60)
     app = QApplication([])
+    collector = GarbageCollector(interval=1.0)  # as the app does (app.py)
     window = MainWindow(source=str(video))
     window.show()
     shown = [0]

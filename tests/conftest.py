@@ -1,5 +1,6 @@
 """Shared fixtures: generated datasets, isolated user folders, headless Qt."""
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -102,6 +103,23 @@ def hello_labels(fps: float = 20.0, seconds: float = 0.8):
     n = int(fps * seconds)
     return (["nothing"] * n + ["H"] * n + ["E"] * n + ["L"] * n + ["nothing"] * (n // 2)
             + ["L"] * n + ["O"] * n + ["nothing"] * n)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def garbage_collected_on_the_gui_thread(qapp):
+    """As in the app (app.py): collected on a GUI-thread timer, so that a closed window left in
+    a reference cycle is never destroyed by a worker thread (that deadlocked a test run)."""
+    from pyqtgraph.util.garbage_collector import GarbageCollector
+    collector = GarbageCollector(interval=1.0)
+    yield
+    collector.timer.stop()
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_after_each_test(garbage_collected_on_the_gui_thread):
+    yield
+    gc.collect()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,8 +1,9 @@
 """Letters from hand landmarks: features, the landmark model, and reading them live.
 
 The photos here are generated and show no hands, so training and the live path are driven by
-a stand-in for MediaPipe that returns known points; MediaPipe itself is checked for what it
-must do offline here: load its bundled models and find no hand where there is none.
+a stand-in for the landmark model that returns known points; the real one is checked for what
+it must do offline here: load the shipped model file, find no hand where there is none, and
+turn its box upright along the hand as MediaPipe's tracker does.
 """
 
 import numpy as np
@@ -18,7 +19,7 @@ from trainer.labels import CLASSES
 from trainer.landmarks import (HandLandmarker, HandReader, LandmarkNet, available, features, load_landmark_model,
                                save_landmark_model)
 
-needs_mediapipe = pytest.mark.skipif(not available(), reason="mediapipe is not installed")
+needs_interpreter = pytest.mark.skipif(not available(), reason="ai-edge-litert is not installed")
 
 
 def hand(rng, letter: int) -> np.ndarray:
@@ -38,7 +39,7 @@ def test_features_ignore_where_the_hand_is_and_its_size_but_not_its_shape():
 
 @pytest.fixture
 def fake_points(monkeypatch):
-    """extract_points as if MediaPipe found each photo's letter shape (no hand in 'nothing')."""
+    """extract_points as if the landmark model found each photo's letter shape (no hand in 'nothing')."""
     def extract(images, progress=None, **_):
         rng = np.random.default_rng(0)
         points = np.full((len(images), 21, 3), np.nan, np.float32)
@@ -98,7 +99,7 @@ class FakeReader:
     def __init__(self, points=None, letter="B"):
         self.points, self.letter = points, letter
 
-    def read(self, bgr):
+    def read(self, bgr, canonical=None):
         if self.points is None:
             return None
         probs = np.full(len(CLASSES), 0.01)
@@ -122,8 +123,8 @@ def test_the_letter_comes_from_the_landmarks_when_a_hand_is_found_else_from_the_
     assert r.prediction.source == "picture" and r.points is None and r.prediction.label in {"H", "E", "L", "O", "nothing", "space"}
 
 
-@needs_mediapipe
-def test_mediapipe_loads_offline_and_finds_no_hand_in_an_empty_crop():
+@needs_interpreter
+def test_the_landmark_model_loads_offline_and_finds_no_hand_in_an_empty_crop():
     landmarker = HandLandmarker(video=False)
     try:
         assert landmarker.find(np.zeros((240, 240, 3), np.uint8)) is None
@@ -132,7 +133,74 @@ def test_mediapipe_loads_offline_and_finds_no_hand_in_an_empty_crop():
         landmarker.close()
 
 
-@needs_mediapipe
+def upright_hand() -> np.ndarray:
+    """21 points of an upright hand around (0, -30): wrist at the bottom, fingers up."""
+    p = np.zeros((21, 3), np.float32)
+    p[:, 0] = np.tile([-12, -6, 0, 6, 12], 5)[:21]
+    p[:, 1] = -np.arange(21) * 3.0
+    p[0, 0] = 0  # the wrist
+    p[[5, 9, 13], 0], p[[5, 9, 13], 1] = (-10, 0, 10), -40  # knuckles straight above it
+    return p
+
+
+def turned(points: np.ndarray, angle: float, about=(100.0, 100.0)) -> np.ndarray:
+    c, s = np.cos(angle), np.sin(angle)
+    out = points.copy()
+    out[:, :2] = points[:, :2] @ np.array([[c, -s], [s, c]], np.float32).T + about
+    return out
+
+
+def test_the_box_around_a_hand_turns_with_the_hand_and_keeps_its_size():
+    from trainer.landmarks import box_around
+    x0, y0, side0, rotation0 = box_around(turned(upright_hand(), 0.0))
+    assert rotation0 == pytest.approx(0.0, abs=1e-6) and side0 > 40  # the whole palm, with room
+    assert y0 < 100  # shifted towards the fingers
+    for angle in (0.5, -1.0, 2.5):
+        x, y, side, rotation = box_around(turned(upright_hand(), angle))
+        assert rotation == pytest.approx(angle, abs=1e-5) and side == pytest.approx(side0, rel=1e-4)
+        c, s = np.cos(angle), np.sin(angle)  # its centre turned with the hand
+        assert (x, y) == pytest.approx((100 + c * (x0 - 100) - s * (y0 - 100), 100 + s * (x0 - 100) + c * (y0 - 100)), abs=1e-3)
+
+
+class FakeLandmarkModel:
+    """Stands in for the interpreter: the points it 'finds' are fixed in its 224 px patch."""
+
+    def __init__(self, presence: float):
+        self.presence, self.looks = presence, 0
+
+    def set_tensor(self, index, value):
+        assert value.shape == (1, 224, 224, 3) and value.dtype == np.float32 and value.max() <= 1.0
+
+    def invoke(self):
+        self.looks += 1
+
+    def get_tensor(self, index):
+        if index == "presence":
+            return np.array([[self.presence]], np.float32)
+        points = np.zeros((21, 3), np.float32)
+        points[:, :2] = 112
+        points[12, :2] = (112, 0)  # the middle fingertip: top centre of the upright patch
+        return points.reshape(1, 63)
+
+
+@needs_interpreter
+def test_points_found_in_the_upright_patch_land_on_the_hand_and_video_looks_once_a_frame():
+    import math
+    landmarker = HandLandmarker(video=True)
+    landmarker._model, landmarker._points, landmarker._presence = FakeLandmarkModel(0.9), "points", "presence"
+    points, presence = landmarker.look(np.zeros((64, 64, 3), np.uint8), (30.0, 40.0, 20.0, math.pi / 2))
+    assert presence == pytest.approx(0.9) and np.allclose(points[0, :2], (30, 40), atol=1e-4)
+    assert np.allclose(points[12, :2], (40, 40), atol=1e-4)  # a hand pointing right: fingertip to the right
+    landmarker._last = None
+    crop = np.zeros((64, 64, 3), np.uint8)
+    assert landmarker.find_canonical(crop) is not None and landmarker._model.looks == 3  # found: look, look again
+    assert landmarker.find_canonical(crop) is not None and landmarker._model.looks == 4  # then once a frame
+    landmarker._model.presence = 0.1
+    assert landmarker.find_canonical(crop) is None and landmarker.find_canonical(crop) is None
+    assert landmarker._model.looks == 6  # lost: one look at the whole crop, no second
+
+
+@needs_interpreter
 def test_the_shipped_landmark_model_loads_and_reads_nothing_without_a_hand():
     model = load_landmark_model(paths.default_landmarks())
     assert model.meta["classes"] == list(CLASSES) and model.temperature > 0
@@ -165,11 +233,11 @@ def test_while_no_hand_is_in_view_the_live_reader_looks_on_every_third_frame_onl
     from trainer.landmarks import LandmarkModel
     searches = []
 
-    class Detector:  # counts the costly searches
+    class Detector:  # counts the searches
         def __init__(self, video):
             self.points = None
 
-        def find(self, bgr):
+        def find(self, bgr, canonical=None):
             searches.append(1)
             return self.points
 

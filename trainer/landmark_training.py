@@ -1,7 +1,7 @@
 """Train and score the hand-landmark model (`asl-train landmarks`; no Qt).
 
-The photos are read at the canonical 64 px (`load_dataset(..., size=CANONICAL_SIZE)`), MediaPipe
-finds the hand in each (in worker processes; the points are cached like the pixels), and a
+The photos are read at the canonical 64 px (`load_dataset(..., size=CANONICAL_SIZE)`), MediaPipe's
+landmark model finds the hand in each (in worker processes; the points are cached like the pixels), and a
 small network learns the letter from the points, with random mirroring, in-plane rotation,
 stretch and jitter so that other people's proportions and poses are not new to it, and from
 the points found in blurred and poorly compressed copies of the training photos, which come
@@ -28,10 +28,10 @@ from .calibrate import fit_temperature
 from .checkpoint import atomic_write
 from .data import Progress, default_cache_dir, load_dataset, split_indices
 from .labels import CLASSES
-from .landmarks import COMPLEXITY, POINTS, HandLandmarker, LandmarkModel, LandmarkNet, features, save_landmark_model
+from .landmarks import PIPELINE, POINTS, HandLandmarker, LandmarkModel, LandmarkNet, features, save_landmark_model
 from .preprocess import CANONICAL_SIZE
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 POOL_FROM = 2000  # images; fewer are read in this process (starting workers costs seconds)
 
 
@@ -61,7 +61,7 @@ _worker: HandLandmarker | None = None
 def _start_worker() -> None:
     global _worker
     torch.set_num_threads(1)
-    _worker = HandLandmarker(video=False)
+    _worker = HandLandmarker(video=False, threads=1)
 
 
 def _find(rgb: np.ndarray) -> np.ndarray | None:
@@ -71,7 +71,7 @@ def _find(rgb: np.ndarray) -> np.ndarray | None:
 def extract_points(images: np.ndarray, progress: Progress | None = None, workers: int | None = None,
                    cache_dir: Path | None = None) -> np.ndarray:
     """N x 21 x 3 hand points of canonical RGB images, NaN where no hand was found (cached)."""
-    key = hashlib.sha1(f"v{CACHE_VERSION}|c{COMPLEXITY}|{images.shape}".encode() + images.tobytes()).hexdigest()
+    key = hashlib.sha1(f"v{CACHE_VERSION}|{PIPELINE}|{images.shape}".encode() + images.tobytes()).hexdigest()
     cache = (cache_dir or default_cache_dir()) / f"landmarks-{key}.npy"
     if cache.exists():
         try:

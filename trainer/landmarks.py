@@ -1,14 +1,18 @@
 """Hand landmarks: the letter read from the hand's shape rather than its pixels (no Qt).
 
-MediaPipe Hands (its detector and landmark models ship inside the mediapipe wheel; nothing is
-downloaded) finds 21 points of the hand in a crop; `LandmarkNet` reads the letter from where
-those points sit relative to each other. A shape looks alike across people, skin, lighting
-and rooms, where pixels do not (README: Massey).
+MediaPipe's hand landmark model (`resources/models/hand_landmark_lite.tflite`, Apache-2.0,
+from the mediapipe 0.10.21 wheel; run by the LiteRT interpreter, nothing is downloaded) finds
+21 points of the hand in a crop; `LandmarkNet` reads the letter from where those points sit
+relative to each other. A shape looks alike across people, skin, lighting and rooms, where
+pixels do not (README: Massey).
 
-Every crop goes the canonical way first (`to_model_pixels(crop, CANONICAL_SIZE)`, as the 64 px
-training photos were made), then is scaled up and framed with a margin: the palm detector
-needs room around a tight crop. mediapipe is optional (requirements-landmarks.txt); without
-it `available()` is False and callers read the picture alone.
+The crop is already where the hand is (the guide box or the hand tracker), so there is no palm
+detector: a first look at the whole canonical crop (`canonical_rgb(crop)`, as
+the 64 px training photos were made) places the hand, a second look at the box MediaPipe's
+tracker would draw around those points (turned upright) reads it. On video the box from the
+previous frame's points serves, one look a frame. The model's own hand-presence score decides
+whether a hand was found. Without the interpreter (ai-edge-litert) `available()` is False and
+callers read the picture.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import importlib.util
 import math
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 import cv2
@@ -25,59 +30,114 @@ from torch import nn
 
 from .checkpoint import CheckpointError, atomic_write, library_versions, read_payload
 from .labels import CLASSES
-from .preprocess import CANONICAL_SIZE, to_model_pixels
+from .preprocess import CANONICAL_SIZE, canonical_rgb
 
 FORMAT = "asl-desktop-landmarks"
 POINTS = 21
 FEATURES = POINTS * 3
-FRAME_SIDE = 256   # the canonical crop is scaled to this ...
-MARGIN = 64        # ... and framed by this many repeated edge pixels
-COMPLEXITY = 0     # MediaPipe's lighter landmark model: ~6 ms a frame here (README, Speed)
-MIN_CONFIDENCE = 0.3
-SEARCH_EVERY = 3   # frames, while no hand is in view (live)
+PIPELINE = "hand_landmark_lite, 2 looks, no palm detector"  # stored with models and point caches
+MODEL_SIDE = 224       # the landmark model's input
+FIRST_LOOK = 1.3       # side of the first look's box, in crop sides (the hand fills the crop)
+PALM_POINTS = [0, 1, 2, 3, 5, 6, 9, 10, 13, 14, 17, 18]  # what MediaPipe's tracker boxes
+BOX_SCALE, BOX_SHIFT = 2.0, -0.1  # ... scaled by 2 and shifted towards the fingers, as it does
+MIN_PRESENCE = 0.5
+SEARCH_EVERY = 3       # frames, while no hand is in view (live)
 
 
 class LandmarksUnavailable(RuntimeError):
-    """mediapipe is not installed."""
+    """The LiteRT interpreter (ai-edge-litert) is not installed."""
 
 
 def available() -> bool:
-    return importlib.util.find_spec("mediapipe") is not None
+    return importlib.util.find_spec("ai_edge_litert") is not None
+
+
+def landmark_tflite() -> Path:
+    return Path(str(files("asl_desktop.resources"))) / "models" / "hand_landmark_lite.tflite"
+
+
+Box = tuple[float, float, float, float]  # centre x, centre y, side (pixels), rotation (radians)
+
+
+def box_around(points: np.ndarray) -> Box:
+    """The upright square MediaPipe's tracker crops around a hand's points (its
+    HandLandmarksToRect + RectTransformation): rotation from the wrist towards the middle of
+    the knuckles, the palm's points boxed in that frame, shifted and scaled."""
+    p = points[PALM_POINTS, :2]
+    knuckles = ((points[5, :2] + points[13, :2]) / 2 + points[9, :2]) / 2
+    dx, dy = knuckles - points[0, :2]
+    rotation = (math.pi / 2 - math.atan2(-dy, dx) + math.pi) % (2 * math.pi) - math.pi
+    c, s = math.cos(rotation), math.sin(rotation)
+    turn = np.array([[c, -s], [s, c]], np.float32)  # upright frame -> image
+    centre = (p.min(0) + p.max(0)) / 2
+    upright = (p - centre) @ turn  # image -> upright frame
+    lo, hi = upright.min(0), upright.max(0)
+    width, height = hi - lo
+    middle = turn @ ((lo + hi) / 2) + centre + turn @ np.array([0.0, BOX_SHIFT * height], np.float32)
+    return float(middle[0]), float(middle[1]), float(max(width, height) * BOX_SCALE), rotation
 
 
 class HandLandmarker:
     """The 21 hand points in a crop, or None. video=True follows the hand from frame to frame."""
 
-    def __init__(self, video: bool = False):
+    def __init__(self, video: bool = False, threads: int = 2, model: str | Path | None = None):
         try:
-            from mediapipe.python.solutions.hands import Hands
+            from ai_edge_litert.interpreter import Interpreter
         except ImportError as exc:
-            raise LandmarksUnavailable("hand landmarks need mediapipe: "
-                                       "pip install --no-deps -r requirements-landmarks.txt") from exc
-        self._hands = Hands(static_image_mode=not video, max_num_hands=1, model_complexity=COMPLEXITY,
-                            min_detection_confidence=MIN_CONFIDENCE, min_tracking_confidence=MIN_CONFIDENCE)
+            raise LandmarksUnavailable("hand landmarks need the LiteRT interpreter: "
+                                       "pip install ai-edge-litert") from exc
+        path = Path(model or landmark_tflite())
+        try:
+            self._model = Interpreter(model_path=str(path), num_threads=threads)
+            self._model.allocate_tensors()
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise LandmarksUnavailable(f"{path}: not a hand landmark model ({str(exc)[:200]})") from exc
+        self._input = self._model.get_input_details()[0]["index"]
+        outputs = self._model.get_output_details()
+        self._points, self._presence = outputs[0]["index"], outputs[1]["index"]
+        self.video = video
+        self._last: np.ndarray | None = None  # the previous frame's points (video)
+
+    def look(self, rgb: np.ndarray, box: Box) -> tuple[np.ndarray, float]:
+        """Points (21 x 3 in pixels of `rgb`, z on x's scale) and the hand-presence score in a box."""
+        x, y, side, rotation = box
+        c, s = math.cos(rotation), math.sin(rotation)
+        k = side / MODEL_SIDE  # model pixels -> image pixels, turned by the box's rotation
+        to_image = np.array([[c * k, -s * k, x - (c - s) * side / 2],
+                             [s * k, c * k, y - (s + c) * side / 2]], np.float32)
+        patch = cv2.warpAffine(rgb, to_image, (MODEL_SIDE, MODEL_SIDE),
+                               flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE)
+        self._model.set_tensor(self._input, np.multiply(patch, np.float32(1 / 255), dtype=np.float32)[None])
+        self._model.invoke()
+        found = self._model.get_tensor(self._points).reshape(POINTS, 3)
+        presence = float(self._model.get_tensor(self._presence).reshape(-1)[0])
+        points = np.empty((POINTS, 3), np.float32)
+        points[:, :2] = found[:, :2] @ to_image[:, :2].T + to_image[:, 2]
+        points[:, 2] = found[:, 2] * k
+        return points, presence
 
     def find_canonical(self, rgb: np.ndarray) -> np.ndarray | None:
         """Points (21 x 3: x, y and depth z in pixels of this crop) in canonical RGB pixels."""
-        side = rgb.shape[0]
-        big = cv2.resize(rgb, (FRAME_SIDE, FRAME_SIDE), interpolation=cv2.INTER_CUBIC)
-        framed = cv2.copyMakeBorder(big, MARGIN, MARGIN, MARGIN, MARGIN, cv2.BORDER_REPLICATE)
-        found = self._hands.process(framed).multi_hand_landmarks
-        if not found:
-            return None
-        points = np.array([(p.x, p.y, p.z) for p in found[0].landmark], np.float32) * (FRAME_SIDE + 2 * MARGIN)
-        points[:, :2] -= MARGIN  # z is on x's scale: it is scaled with x and y below
-        return points * (side / FRAME_SIDE)
+        if self.video and self._last is not None:
+            points, presence = self.look(rgb, box_around(self._last))
+        else:
+            side = rgb.shape[0]
+            points, presence = self.look(rgb, (side / 2, side / 2, side * FIRST_LOOK, 0.0))
+            if presence >= MIN_PRESENCE:
+                points, presence = self.look(rgb, box_around(points))
+        self._last = points if presence >= MIN_PRESENCE else None
+        return self._last
 
-    def find(self, bgr: np.ndarray) -> np.ndarray | None:
-        """Points (21 x 3, in the pixels of this crop) in a BGR crop of any size."""
-        points = self.find_canonical(to_model_pixels(bgr, CANONICAL_SIZE))
+    def find(self, bgr: np.ndarray, canonical: np.ndarray | None = None) -> np.ndarray | None:
+        """Points (21 x 3, in the pixels of this crop) in a BGR crop of any size; `canonical`:
+        its `canonical_rgb`, when the caller has made it already."""
+        points = self.find_canonical(canonical_rgb(bgr) if canonical is None else canonical)
         if points is not None:
-            points *= np.array([bgr.shape[1], bgr.shape[0], bgr.shape[1]], np.float32) / CANONICAL_SIZE
+            points = points * (np.array([bgr.shape[1], bgr.shape[0], bgr.shape[1]], np.float32) / CANONICAL_SIZE)
         return points
 
     def close(self) -> None:
-        self._hands.close()
+        self._last = None
 
 
 def features(points: np.ndarray) -> np.ndarray:
@@ -119,7 +179,7 @@ class LandmarkModel:
 
 def save_landmark_model(path: str | Path, net: LandmarkNet, temperature: float, **meta) -> None:
     payload = {"format": FORMAT, "classes": list(CLASSES), "temperature": float(temperature),
-               "complexity": COMPLEXITY, "versions": library_versions(),
+               "pipeline": PIPELINE, "versions": library_versions(),
                "state_dict": {k: v.detach().cpu() for k, v in net.state_dict().items()}, **meta}
     atomic_write(Path(path), lambda tmp: torch.save(payload, tmp))
 
@@ -147,8 +207,8 @@ def load_landmark_model(path: str | Path) -> LandmarkModel:
 class HandReader:
     """A BGR crop -> (points, probabilities) from its landmarks, or None when no hand is found.
 
-    On video, while no hand is in view it looks for one on every SEARCH_EVERY-th frame only:
-    the palm detector is the costly part (README, Speed)."""
+    On video, while no hand is in view it looks for one on every SEARCH_EVERY-th frame only
+    (README, Speed)."""
 
     def __init__(self, model: LandmarkModel, video: bool = False):
         self.model = model
@@ -156,11 +216,11 @@ class HandReader:
         self.landmarker = HandLandmarker(video)
         self._misses = 0  # frames since a hand was last found
 
-    def read(self, bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    def read(self, bgr: np.ndarray, canonical: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
         if self.video and self._misses % SEARCH_EVERY:
             self._misses += 1
             return None
-        points = self.landmarker.find(bgr)
+        points = self.landmarker.find(bgr, canonical)
         if points is None:
             self._misses += 1
             return None

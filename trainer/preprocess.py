@@ -33,16 +33,25 @@ def canonical(bgr: np.ndarray, side: int = CANONICAL_SIZE) -> np.ndarray:
     return cv2.imdecode(jpeg, cv2.IMREAD_COLOR) if ok else bgr
 
 
-def to_model_pixels(bgr: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
-    """A BGR (or grey) crop -> size x size RGB uint8 through the canonical 64 px JPEG."""
+def canonical_rgb(bgr: np.ndarray, side: int = CANONICAL_SIZE) -> np.ndarray:
+    """A BGR (or grey) crop -> side x side RGB uint8, as the training photos were made."""
     if bgr is None or bgr.size == 0:
         raise ValueError("empty image crop")
     if bgr.ndim == 2:
         bgr = cv2.cvtColor(bgr, cv2.COLOR_GRAY2BGR)
     elif bgr.shape[2] == 4:
         bgr = cv2.cvtColor(bgr, cv2.COLOR_BGRA2BGR)
-    small = cv2.resize(canonical(np.ascontiguousarray(bgr), max(CANONICAL_SIZE, size)), (size, size), interpolation=cv2.INTER_AREA)
-    return cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
+    return cv2.cvtColor(canonical(np.ascontiguousarray(bgr), side), cv2.COLOR_BGR2RGB)
+
+
+def shrink(rgb: np.ndarray, size: int) -> np.ndarray:
+    """Canonical pixels -> size x size (area resize; unchanged when already that size)."""
+    return rgb if rgb.shape[:2] == (size, size) else cv2.resize(rgb, (size, size), interpolation=cv2.INTER_AREA)
+
+
+def to_model_pixels(bgr: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
+    """A BGR (or grey) crop -> size x size RGB uint8 through the canonical 64 px JPEG."""
+    return shrink(canonical_rgb(bgr, max(CANONICAL_SIZE, size)), size)
 
 
 def to_unit(pixels: np.ndarray | torch.Tensor) -> torch.Tensor:

@@ -121,7 +121,7 @@ def run_finetune(model_path: str | Path, own_path: str | Path, out_dir: str | Pa
                  unseen_path: str | Path | None = None, load_progress: Progress | None = None,
                  landmarks: str | Path | None = None) -> RunOutput:
     """Fine-tune a checkpoint on a folder of own samples; write the same files as `run_training`.
-    With a hand-landmark model (and mediapipe), adapt it to the same samples too: the run's
+    With a hand-landmark model (and its interpreter), adapt it to the same samples too: the run's
     `landmarks.pt` then sits beside its `model.pt`."""
     check_out_dir(Path(out_dir))
     hand_model = load_landmark_model(landmarks) if landmarks and available() else None

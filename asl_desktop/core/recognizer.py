@@ -13,7 +13,7 @@ import torch
 from trainer.checkpoint import LoadedModel, load_checkpoint
 from trainer.labels import CLASSES
 from trainer.landmarks import HandReader
-from trainer.preprocess import normalize, to_model_pixels
+from trainer.preprocess import CANONICAL_SIZE, canonical_rgb, normalize, shrink
 
 from .region import GuideBox, HandTracker, crop
 
@@ -92,11 +92,12 @@ class Recognizer:
         tracked = box is not None
         if box is None:
             box = self.guide.to_pixels(w, h)
-        hand = crop(frame, box)
-        if self.mirror:  # mirroring is for the viewer: the model sees the hand as the camera did
-            hand = cv2.flip(hand, 1)
-        pixels = to_model_pixels(hand, self.classifier.loaded.input_size)
-        read = self.hands.read(hand) if self.hands else None
+        x, y, side = box  # the models see the crop as the camera did: mirroring is for the viewer
+        hand = crop(image, (w - x - side, y, side) if self.mirror else box)
+        size = self.classifier.loaded.input_size
+        canon = canonical_rgb(hand, max(CANONICAL_SIZE, size))  # the path every training photo took
+        pixels = shrink(canon, size)
+        read = self.hands.read(hand, canon if size <= CANONICAL_SIZE else None) if self.hands else None
         points = None
         if read is None:
             prediction = self.classifier.predict_pixels(pixels)
