@@ -108,3 +108,17 @@ def test_cache_is_refreshed_when_the_folder_changes(tmp_path):
     assert len(load_dataset(root)) == 12  # served from the cache
     cv2.imwrite(str(root / "A" / "extra.png"), np.zeros((20, 20, 3), np.uint8))
     assert len(load_dataset(root)) == 13
+
+
+def test_live_frames_reach_the_model_as_training_photos_do_mirrored_or_not(tiny_model):
+    from asl_desktop.core.recognizer import Classifier, Recognizer
+    from asl_desktop.core.region import GuideBox
+    frame = np.random.default_rng(3).integers(0, 255, (240, 320, 3), dtype=np.uint8)
+    classifier = Classifier.from_path(tiny_model)
+    for mirror in (False, True):
+        r = Recognizer(classifier, GuideBox(0.35, 0.5, 0.6), mirror=mirror).process(frame)
+        x, y, side = r.box  # in the frame as shown
+        shown = cv2.flip(frame, 1) if mirror else frame
+        camera_view = shown[y:y + side, x:x + side][:, ::-1] if mirror else shown[y:y + side, x:x + side]
+        assert np.array_equal(r.frame, shown) and np.array_equal(r.hand, camera_view)
+        assert np.array_equal(r.pixels, to_model_pixels(camera_view, classifier.loaded.input_size))
