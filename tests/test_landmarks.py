@@ -228,6 +228,27 @@ def test_a_my_signs_fine_tune_adapts_the_landmark_model_too_and_the_app_reads_it
     assert paths.landmarks_for(tiny_model) == paths.default_landmarks()  # no landmark model beside it
 
 
+def test_fine_tuning_on_a_few_signs_keeps_reading_the_others(tmp_path, fake_points):
+    from dataclasses import replace
+    data = write_letters(tmp_path / "data", ["A", "B", "C", "nothing"])
+    landmark_training.train_landmarks(data, tmp_path / "run", landmark_training.LandmarkConfig(epochs=15), log=print)
+    model = load_landmark_model(tmp_path / "run" / "landmarks.pt")
+    assert model.replay is not None and not model.replay.mean[CLASSES.index("B")].isnan().any()
+    assert model.replay.mean[CLASSES.index("D")].isnan().all()  # no D in that training set
+    own = np.full((20, 64, 64, 3), 8 * CLASSES.index("D"), np.uint8)  # one person records D only
+    labels = np.full(20, CLASSES.index("D"))
+    rng = np.random.default_rng(7)
+    others = features(np.stack([hand(rng, CLASSES.index(c)) for c in "ABC" for _ in range(5)]))
+
+    def read_after_finetune(m):
+        tuned, metrics = landmark_training.finetune_landmarks(m, own, labels, np.arange(16), np.arange(16, 20))
+        assert metrics["held_back_after"] == 1.0  # D is learnt
+        return "".join(CLASSES[i] for i in tuned.probs(others).argmax(1))
+
+    assert read_after_finetune(model) == "A" * 5 + "B" * 5 + "C" * 5
+    assert "D" in read_after_finetune(replace(model, replay=None))  # without replay, some are forgotten
+
+
 def test_while_no_hand_is_in_view_the_live_reader_looks_on_every_third_frame_only(monkeypatch):
     from trainer import landmarks
     from trainer.landmarks import LandmarkModel

@@ -28,10 +28,12 @@ from .calibrate import fit_temperature
 from .checkpoint import atomic_write
 from .data import Progress, default_cache_dir, load_dataset, split_indices
 from .labels import CLASSES
-from .landmarks import PIPELINE, POINTS, HandLandmarker, LandmarkModel, LandmarkNet, features, save_landmark_model
+from .landmarks import (PIPELINE, POINTS, HandLandmarker, LandmarkModel, LandmarkNet, Replay, features,
+                        save_landmark_model)
 from .preprocess import CANONICAL_SIZE
 
 CACHE_VERSION = 2
+REPLAY_PER_CLASS = 16  # features drawn per sign and pass when fine-tuning (README, My signs)
 POOL_FROM = 2000  # images; fewer are read in this process (starting workers costs seconds)
 
 
@@ -223,7 +225,8 @@ def train_landmarks(data_path: str | Path, out_dir: str | Path, cfg: LandmarkCon
         log(f"unseen people: {metrics['unseen']['accuracy']:.4f} "
             f"(hand found in {metrics['unseen']['hand_found']:.1%}, {metrics['unseen']['accuracy_where_found']:.4f} of those)")
     metrics["seconds"] = time.monotonic() - started
-    save_landmark_model(out_dir / "landmarks.pt", net, temperature, metrics=json.loads(json.dumps(metrics)))
+    save_landmark_model(out_dir / "landmarks.pt", net, temperature, Replay.of(feats[tr], labels[tr]),
+                        metrics=json.loads(json.dumps(metrics)))
     atomic_write(out_dir / "metrics.json", lambda tmp: Path(tmp).write_text(json.dumps(metrics, indent=2)))
     return metrics
 
@@ -232,22 +235,27 @@ def finetune_landmarks(model: LandmarkModel, images: np.ndarray, labels: np.ndar
                        held_idx: np.ndarray, epochs: int = 40, lr: float = 3e-4, seed: int = 0,
                        progress: Progress | None = None) -> tuple[LandmarkModel, dict]:
     """Adapt a landmark model (left untouched) to one person's samples (canonical RGB, as the
-    My signs fine-tune splits them); samples with no hand found are left out. `progress` sees
-    the hands being found (and may raise to cancel)."""
+    My signs fine-tune splits them); samples with no hand found are left out. Each pass also
+    draws every sign from the model's replay statistics, when it has them, so the signs not
+    recorded are not forgotten. `progress` sees the hands being found (and may raise to cancel)."""
     points = extract_points(images, progress, workers=1)
     found = ~np.isnan(points[:, 0, 0])
     train_idx, held_idx = train_idx[found[train_idx]], held_idx[found[held_idx]]
     feats = features(np.nan_to_num(points))
     net = LandmarkNet()
     net.load_state_dict(model.net.state_dict())
-    tuned = LandmarkModel(net.eval(), model.temperature, {})
+    tuned = LandmarkModel(net.eval(), model.temperature, {}, replay=model.replay)
     before = accuracy(tuned, feats[held_idx], labels[held_idx])
     if len(train_idx):
         cfg = LandmarkConfig(seed=seed)
         gen = torch.Generator().manual_seed(seed)
-        x, y = torch.as_tensor(feats[train_idx]), torch.as_tensor(labels[train_idx])
+        own_x, own_y = torch.as_tensor(feats[train_idx]), torch.as_tensor(labels[train_idx])
         opt = torch.optim.AdamW(net.parameters(), lr, weight_decay=cfg.weight_decay)
         for _ in range(epochs):
+            x, y = own_x, own_y
+            if model.replay is not None:
+                drawn_x, drawn_y = model.replay.sample(REPLAY_PER_CLASS, gen)
+                x, y = torch.cat([own_x, drawn_x]), torch.cat([own_y, drawn_y])
             _epoch(net, x, y, cfg, opt, gen, 32)
     return tuned, {"hand_found": float(found.mean()), "trained_on": len(train_idx), "held_back": len(held_idx),
                    "held_back_before": before, "held_back_after": accuracy(tuned, feats[held_idx], labels[held_idx])}

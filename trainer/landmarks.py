@@ -164,11 +164,40 @@ class LandmarkNet(nn.Module):
 
 
 @dataclass
+class Replay:
+    """Each class's training features as a Gaussian (mean, Cholesky factor of the covariance):
+    a fine-tune draws samples of every sign from it, so that learning a few signs of one person
+    does not unlearn the others (the training photos themselves do not ship)."""
+    mean: torch.Tensor  # classes x 63; NaN rows: no statistics for that class
+    chol: torch.Tensor  # classes x 63 x 63
+
+    @classmethod
+    def of(cls, feats: np.ndarray, labels: np.ndarray, min_samples: int = 10) -> Replay:
+        mean = torch.full((len(CLASSES), FEATURES), float("nan"))
+        chol = torch.zeros(len(CLASSES), FEATURES, FEATURES)
+        for c in range(len(CLASSES)):
+            x = feats[labels == c].astype(np.float64)
+            if len(x) >= min_samples:
+                mean[c] = torch.as_tensor(x.mean(0))
+                cov = np.cov(x.T) + 1e-4 * np.eye(FEATURES)
+                chol[c] = torch.linalg.cholesky(torch.as_tensor(cov)).float()
+        return cls(mean, chol)
+
+    def sample(self, per_class: int, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        """per_class features of every class with statistics, and their labels."""
+        classes = torch.nonzero(~self.mean[:, 0].isnan()).flatten()
+        z = torch.randn(len(classes), per_class, FEATURES, generator=gen)
+        x = self.mean[classes, None, :] + torch.einsum("cij,cnj->cni", self.chol[classes], z)
+        return x.reshape(-1, FEATURES), classes.repeat_interleave(per_class)
+
+
+@dataclass
 class LandmarkModel:
     net: LandmarkNet
     temperature: float
     meta: dict
     path: Path | None = None
+    replay: Replay | None = None
 
     @torch.inference_mode()
     def probs(self, feats: np.ndarray) -> np.ndarray:
@@ -177,10 +206,13 @@ class LandmarkModel:
         return torch.softmax(logits / self.temperature, dim=1).numpy()
 
 
-def save_landmark_model(path: str | Path, net: LandmarkNet, temperature: float, **meta) -> None:
+def save_landmark_model(path: str | Path, net: LandmarkNet, temperature: float, replay: Replay | None = None,
+                        **meta) -> None:
     payload = {"format": FORMAT, "classes": list(CLASSES), "temperature": float(temperature),
                "pipeline": PIPELINE, "versions": library_versions(),
                "state_dict": {k: v.detach().cpu() for k, v in net.state_dict().items()}, **meta}
+    if replay is not None:
+        payload["replay"] = {"mean": replay.mean, "chol": replay.chol}
     atomic_write(Path(path), lambda tmp: torch.save(payload, tmp))
 
 
@@ -200,8 +232,15 @@ def load_landmark_model(path: str | Path) -> LandmarkModel:
         net.load_state_dict(payload["state_dict"])
     except (KeyError, RuntimeError, TypeError) as exc:
         raise CheckpointError(f"{path}: weights do not match the landmark network ({str(exc)[:200]})") from exc
-    meta = {k: v for k, v in payload.items() if k != "state_dict"}
-    return LandmarkModel(net.eval(), temperature, meta, path)
+    replay = payload.get("replay")
+    try:
+        replay = Replay(replay["mean"].float(), replay["chol"].float()) if replay is not None else None
+        if replay and (replay.mean.shape != (len(CLASSES), FEATURES) or replay.chol.shape != (len(CLASSES), FEATURES, FEATURES)):
+            raise ValueError("wrong shape")
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise CheckpointError(f"{path}: its replay statistics are damaged ({exc})") from exc
+    meta = {k: v for k, v in payload.items() if k not in ("state_dict", "replay")}
+    return LandmarkModel(net.eval(), temperature, meta, path, replay)
 
 
 class HandReader:

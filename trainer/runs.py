@@ -144,7 +144,7 @@ def run_finetune(model_path: str | Path, own_path: str | Path, out_dir: str | Pa
     out = Path(out_dir)
     with run_folder(out) as tmp:
         if hand_model is not None:
-            save_landmark_model(tmp / "landmarks.pt", hand_model.net, hand_model.temperature,
+            save_landmark_model(tmp / "landmarks.pt", hand_model.net, hand_model.temperature, hand_model.replay,
                                 fine_tuned_from=str(landmarks), metrics=metrics["finetune"]["landmarks"])
         save_checkpoint(tmp / "model.pt", result.model, base.arch, base.mean, base.std, base.input_size,
                         temperature=base.temperature, history=history, dataset=asdict(own.summary()),
