@@ -133,6 +133,18 @@ def test_the_landmark_model_loads_offline_and_finds_no_hand_in_an_empty_crop():
         landmarker.close()
 
 
+@needs_interpreter
+def test_a_damaged_hand_landmark_model_file_is_refused_by_name(tmp_path):
+    from trainer.landmarks import LandmarksUnavailable
+    for junk in (b"", b"not a model" * 100):
+        bad = tmp_path / "hand.tflite"
+        bad.write_bytes(junk)
+        with pytest.raises(LandmarksUnavailable, match="hand.tflite: not a hand landmark model"):
+            HandLandmarker(model=bad)
+    with pytest.raises(LandmarksUnavailable, match="missing.tflite"):
+        HandLandmarker(model=tmp_path / "missing.tflite")
+
+
 def upright_hand() -> np.ndarray:
     """21 points of an upright hand around (0, -30): wrist at the bottom, fingers up."""
     p = np.zeros((21, 3), np.float32)

@@ -45,7 +45,7 @@ SEARCH_EVERY = 3       # frames, while no hand is in view (live)
 
 
 class LandmarksUnavailable(RuntimeError):
-    """The LiteRT interpreter (ai-edge-litert) is not installed."""
+    """Hand points cannot be found here: no LiteRT interpreter, or a damaged .tflite file."""
 
 
 def available() -> bool:
