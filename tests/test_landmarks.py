@@ -91,6 +91,12 @@ def test_damaged_or_wrong_landmark_model_files_are_refused_by_name(tmp_path, tin
     save_landmark_model(path, LandmarkNet(), float("nan"))
     with pytest.raises(CheckpointError, match="temperature"):
         load_landmark_model(path)
+    from trainer.landmarks import Replay
+    for mean, chol in ((torch.zeros(3, 63), torch.zeros(3, 63, 63)),
+                       (torch.zeros(29, 63), torch.full((29, 63, 63), float("inf")))):
+        save_landmark_model(path, LandmarkNet(), 1.0, Replay(mean, chol))
+        with pytest.raises(CheckpointError, match="nan.pt: its replay statistics are damaged"):
+            load_landmark_model(path)
 
 
 class FakeReader:

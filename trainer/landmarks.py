@@ -237,6 +237,8 @@ def load_landmark_model(path: str | Path) -> LandmarkModel:
         replay = Replay(replay["mean"].float(), replay["chol"].float()) if replay is not None else None
         if replay and (replay.mean.shape != (len(CLASSES), FEATURES) or replay.chol.shape != (len(CLASSES), FEATURES, FEATURES)):
             raise ValueError("wrong shape")
+        if replay and not torch.isfinite(replay.chol).all():
+            raise ValueError("not finite")
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise CheckpointError(f"{path}: its replay statistics are damaged ({exc})") from exc
     meta = {k: v for k, v in payload.items() if k not in ("state_dict", "replay")}
