@@ -279,7 +279,7 @@ class LiveTab(QWidget):
     @Slot(object)
     def on_result(self, step: Step) -> None:
         r = step.result
-        self.view.show_frame(r.frame, r.box, r.tracked, r.pixels, r.points)
+        self.view.show_frame(r.frame, r.box, r.tracked, r.pixels, r.points, r.mirrored)
         if self._inference_failing:  # recognition works again
             self._inference_failing = False
             self.view.show_message("")

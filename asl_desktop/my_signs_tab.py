@@ -299,7 +299,7 @@ class MySignsTab(QWidget):
     def on_result(self, step: Step) -> None:
         r = step.result
         if self.isVisible():
-            self.view.show_frame(r.frame, r.box, r.tracked, r.pixels)
+            self.view.show_frame(r.frame, r.box, r.tracked, r.pixels, mirrored=r.mirrored)
         if self.recording is None:
             return
         saved_before = len(self.recording.saved)

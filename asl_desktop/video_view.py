@@ -34,15 +34,16 @@ class VideoView(QWidget):
         self.box: tuple[int, int, int] | None = None
         self.tracked = False
         self.points: np.ndarray | None = None  # hand landmarks (x, y in the frame) when read from them
+        self.mirrored = False  # the image is drawn mirrored (selfie view); boxes and points are as shown
         self.guide = GuideBox()
         self.message = "Starting camera..."
         self._drag: tuple[str, QPointF, GuideBox] | None = None
 
     def show_frame(self, frame: np.ndarray, box, tracked: bool, pixels: np.ndarray,
-                   points: np.ndarray | None = None) -> None:
+                   points: np.ndarray | None = None, mirrored: bool = False) -> None:
         self.image = bgr_to_qimage(frame)
         self.inset = bgr_to_qimage(pixels[:, :, ::-1])  # the model's pixels are RGB
-        self.box, self.tracked, self.points = box, tracked, points
+        self.box, self.tracked, self.points, self.mirrored = box, tracked, points, mirrored
         self.update()
 
     def show_message(self, text: str) -> None:
@@ -80,7 +81,15 @@ class VideoView(QWidget):
         p.fillRect(self.rect(), QColor(25, 25, 28))
         if self.image is not None:
             r = self._image_rect()
-            p.drawImage(r, self.image)
+            if self.mirrored:  # drawn through a mirroring transform: no mirrored copy of each frame
+                p.save()
+                p.translate(r.center().x(), 0)
+                p.scale(-1, 1)
+                p.translate(-r.center().x(), 0)
+                p.drawImage(r, self.image)
+                p.restore()
+            else:
+                p.drawImage(r, self.image)
             s = r.width() / self.image.width()
             guide = self._guide_rect()
             if self.tracked and self.box:

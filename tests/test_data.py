@@ -120,5 +120,19 @@ def test_live_frames_reach_the_model_as_training_photos_do_mirrored_or_not(tiny_
         x, y, side = r.box  # in the frame as shown
         shown = cv2.flip(frame, 1) if mirror else frame
         camera_view = shown[y:y + side, x:x + side][:, ::-1] if mirror else shown[y:y + side, x:x + side]
-        assert np.array_equal(r.frame, shown) and np.array_equal(r.hand, camera_view)
+        assert r.frame is frame and r.mirrored == mirror and np.array_equal(r.hand, camera_view)
         assert np.array_equal(r.pixels, to_model_pixels(camera_view, classifier.loaded.input_size))
+
+
+def test_the_tracked_box_follows_the_hand_in_the_mirrored_view_and_crops_it_from_the_camera(tiny_model):
+    from asl_desktop.core.recognizer import Classifier, Recognizer
+    frame = np.zeros((240, 320, 3), np.uint8)
+    cv2.circle(frame, (80, 120), 40, (120, 150, 210), -1)  # a skin-coloured hand on the camera's left
+    recognizer = Recognizer(Classifier.from_path(tiny_model), auto=True)
+    for mirror in (False, True):
+        recognizer.mirror = mirror
+        r = recognizer.process(frame)
+        x, y, side = r.box
+        assert r.tracked and abs(y + side / 2 - 120) < 5
+        assert abs(x + side / 2 - (240 if mirror else 80)) < 5  # where the user sees the hand
+        assert r.hand.mean() > 60  # the crop holds the hand either way

@@ -102,6 +102,8 @@ def test_damaged_or_wrong_landmark_model_files_are_refused_by_name(tmp_path, tin
 class FakeReader:
     """A HandReader stand-in: a hand with these points, read as this letter, or no hand."""
 
+    looked = True  # looks on every frame
+
     def __init__(self, points=None, letter="B"):
         self.points, self.letter = points, letter
 
@@ -127,6 +129,27 @@ def test_the_letter_comes_from_the_landmarks_when_a_hand_is_found_else_from_the_
     recognizer.hands = FakeReader(None)
     r = recognizer.process(frame)
     assert r.prediction.source == "picture" and r.points is None and r.prediction.label in {"H", "E", "L", "O", "nothing", "space"}
+
+
+def test_with_no_hand_in_view_a_frame_looks_for_one_or_reads_the_picture_never_both(tiny_model):
+    class Searching(FakeReader):  # no hand; looks on every third frame, as HandReader on video
+        frames = 0
+
+        def read(self, bgr, canonical=None):
+            self.looked, self.frames = self.frames % 3 == 0, self.frames + 1
+            return None
+
+    classifier = Classifier.from_path(tiny_model)
+    reads = []
+    predict = classifier.predict_pixels
+    classifier.predict_pixels = lambda pixels: reads.append(1) or predict(pixels)
+    recognizer = Recognizer(classifier, hands=Searching())
+    rng = np.random.default_rng(0)
+    results = [recognizer.process(rng.integers(0, 255, (120, 160, 3), np.uint8)) for _ in range(9)]
+    assert len(reads) == 7  # frames 1-8 minus the searches at 3 and 6 (frame 0 has no earlier read)
+    for i in (3, 6):  # a search frame shows the frame before's picture read
+        assert results[i].prediction is results[i - 1].prediction and results[i].prediction.source == "picture"
+    assert results[4].prediction is not results[3].prediction
 
 
 @needs_interpreter
@@ -185,11 +208,13 @@ class FakeLandmarkModel:
 
     def __init__(self, presence: float):
         self.presence, self.looks = presence, 0
+        self.input = np.zeros((1, 224, 224, 3), np.float32)
 
-    def set_tensor(self, index, value):
-        assert value.shape == (1, 224, 224, 3) and value.dtype == np.float32 and value.max() <= 1.0
+    def tensor(self, index):
+        return lambda: self.input
 
     def invoke(self):
+        assert 0 <= self.input.min() and self.input.max() <= 1.0
         self.looks += 1
 
     def get_tensor(self, index):
@@ -202,7 +227,7 @@ class FakeLandmarkModel:
 
 
 @needs_interpreter
-def test_points_found_in_the_upright_patch_land_on_the_hand_and_video_looks_once_a_frame():
+def test_points_found_in_the_upright_patch_land_on_the_hand_and_video_looks_once_a_frame_a_photo_twice():
     import math
     landmarker = HandLandmarker(video=True)
     landmarker._model, landmarker._points, landmarker._presence = FakeLandmarkModel(0.9), "points", "presence"
@@ -211,11 +236,13 @@ def test_points_found_in_the_upright_patch_land_on_the_hand_and_video_looks_once
     assert np.allclose(points[12, :2], (40, 40), atol=1e-4)  # a hand pointing right: fingertip to the right
     landmarker._last = None
     crop = np.zeros((64, 64, 3), np.uint8)
-    assert landmarker.find_canonical(crop) is not None and landmarker._model.looks == 3  # found: look, look again
-    assert landmarker.find_canonical(crop) is not None and landmarker._model.looks == 4  # then once a frame
+    assert landmarker.find_canonical(crop) is not None and landmarker._model.looks == 2  # found at the first look
+    assert landmarker.find_canonical(crop) is not None and landmarker._model.looks == 3  # then once a frame
     landmarker._model.presence = 0.1
     assert landmarker.find_canonical(crop) is None and landmarker.find_canonical(crop) is None
-    assert landmarker._model.looks == 6  # lost: one look at the whole crop, no second
+    assert landmarker._model.looks == 5  # lost: one look at the whole crop, no second
+    landmarker.video, landmarker._model.presence = False, 0.9
+    assert landmarker.find_canonical(crop) is not None and landmarker._model.looks == 7  # a photo: look, look again
 
 
 @needs_interpreter

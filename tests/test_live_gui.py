@@ -26,6 +26,22 @@ def make_window(qtbot, source, model, training=False):
     return window
 
 
+def test_the_selfie_view_shows_the_camera_image_mirrored(qtbot):
+    import numpy as np
+    from asl_desktop.video_view import VideoView
+    view = VideoView()
+    qtbot.addWidget(view)
+    view.resize(320, 240)
+    frame = np.zeros((240, 320, 3), np.uint8)
+    frame[:, :160] = 255  # white on the camera's left
+    view.show_message("")
+    for mirrored, white_side in ((False, 20), (True, 300)):  # outside the guide box
+        view.show_frame(frame, (0, 0, 240), False, np.zeros((28, 28, 3), np.uint8), mirrored=mirrored)
+        shot = view.grab().toImage()
+        assert shot.pixelColor(white_side, 120).lightness() > 200
+        assert shot.pixelColor(320 - white_side, 120).lightness() < 60
+
+
 def test_live_tab_spells_hello_from_a_fake_camera_without_freezing(qtbot, tiny_model, tmp_path):
     video = write_video(tmp_path / "hello.avi", sign_frames(hello_labels()))
     window = make_window(qtbot, str(video), tiny_model)

@@ -25,6 +25,9 @@ CANONICAL_JPEG_QUALITY = 85
 
 def canonical(bgr: np.ndarray, side: int = CANONICAL_SIZE) -> np.ndarray:
     """Any BGR crop -> side x side BGR as the training photos were made: area resize, JPEG q85."""
+    while min(bgr.shape[:2]) >= 4 * side:  # halve exactly first: OpenCV's fast path, same box filter
+        h, w = bgr.shape[:2]
+        bgr = cv2.resize(bgr[:h - h % 2, :w - w % 2], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
     if bgr.shape[:2] != (side, side):
         shrink = min(bgr.shape[:2]) >= side
         bgr = cv2.resize(bgr, (side, side),

@@ -6,7 +6,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 import torch
 
@@ -36,15 +35,16 @@ class Prediction:
 
 @dataclass
 class FrameResult:
-    frame: np.ndarray              # the frame as shown (mirrored when asked), BGR
-    box: tuple[int, int, int]      # x, y, side of the crop in `frame`
+    frame: np.ndarray              # the camera's image, BGR (the view mirrors it when `mirrored`)
+    box: tuple[int, int, int]      # x, y, side of the crop in the frame as shown
     tracked: bool                  # True when the box follows a detected hand
     hand: np.ndarray               # the BGR crop before resizing, unmirrored (recorded as a sample)
     pixels: np.ndarray             # the 28x28 RGB input the model saw
     prediction: Prediction
     timestamp: float
     latency_ms: float              # crop + preprocess + inference
-    points: np.ndarray | None = None  # the hand's 21 landmarks (x, y in `frame`), when read from them
+    points: np.ndarray | None = None  # the hand's 21 landmarks (x, y in the frame as shown), when read from them
+    mirrored: bool = False         # shown mirrored (selfie view)
 
 
 class Classifier:
@@ -67,12 +67,18 @@ class Classifier:
 
 
 class Recognizer:
-    """Mirrors the view when asked, finds the crop (tracker or guide box) and classifies it:
+    """Finds the crop (tracker or guide box) and classifies it:
     from the hand's landmarks when a `HandReader` is given and finds a hand, else from the
     picture.
 
-    The models always see the crop unmirrored, so the mirror setting changes what the user
-    sees, never what is spelled: the window and `transcribe` agree on the same video.
+    The boxes are in the frame as the user sees it, mirrored when asked (the view mirrors the
+    image as it draws it); the models always see the crop unmirrored, so the mirror setting
+    changes what the user sees, never what is spelled: the window and `transcribe` agree on
+    the same video.
+
+    A frame is read from the picture or from the hand's shape, never both: on a frame where
+    the `HandReader` looked for a hand (every third, while none is in view) and found none,
+    the previous frame's picture read stands (README, Speed).
     """
 
     def __init__(self, classifier: Classifier, guide: GuideBox | None = None,
@@ -83,29 +89,33 @@ class Recognizer:
         self.auto = auto
         self.hands = hands
         self.tracker = HandTracker()
+        self._picture: Prediction | None = None  # the previous frame's picture read, if it was one
 
     def process(self, image: np.ndarray, timestamp: float = 0.0) -> FrameResult:
         started = time.perf_counter()
-        frame = cv2.flip(image, 1) if self.mirror else image
-        h, w = frame.shape[:2]
-        box = self.tracker.find(frame) if self.auto else None
-        tracked = box is not None
-        if box is None:
-            box = self.guide.to_pixels(w, h)
+        h, w = image.shape[:2]
+        found = self.tracker.find(image) if self.auto else None  # in the camera's image
+        tracked = found is not None
+        if found is not None and self.mirror:
+            found = (w - found[0] - found[2], found[1], found[2])
+        box = found or self.guide.to_pixels(w, h)
         x, y, side = box  # the models see the crop as the camera did: mirroring is for the viewer
         hand = crop(image, (w - x - side, y, side) if self.mirror else box)
         size = self.classifier.loaded.input_size
         canon = canonical_rgb(hand, max(CANONICAL_SIZE, size))  # the path every training photo took
         pixels = shrink(canon, size)
         read = self.hands.read(hand, canon if size <= CANONICAL_SIZE else None) if self.hands else None
-        points = None
-        if read is None:
-            prediction = self.classifier.predict_pixels(pixels)
+        points, picture = None, None
+        if read is None and self.hands is not None and self.hands.looked and self._picture is not None:
+            prediction = self._picture  # this frame's time went to looking for a hand
+        elif read is None:
+            prediction = picture = self.classifier.predict_pixels(pixels)
         else:
             points, probs = read
             prediction = Prediction.from_probs(probs, "landmarks")
             points = points[:, :2] + box[:2]
             if self.mirror:  # the points were found in the unmirrored crop
                 points[:, 0] = 2 * box[0] + hand.shape[1] - points[:, 0]
+        self._picture = picture
         latency = (time.perf_counter() - started) * 1000
-        return FrameResult(frame, box, tracked, hand, pixels, prediction, timestamp, latency, points)
+        return FrameResult(image, box, tracked, hand, pixels, prediction, timestamp, latency, points, self.mirror)
