@@ -74,7 +74,7 @@ def per_frame(video: Path, massey_folder: str, frames: int = 300) -> None:
         return
     recognizer.auto = False
     recognizer.hands = HandReader(load_landmark_model(paths.default_landmarks()), video=True)
-    report("landmarks on, no hand in view: the picture read", images)
+    report("landmarks on, no hand in view: the picture read, or a look for a hand every third frame", images)
     with_hands = hand_frames(massey_folder, frames)
     if with_hands:
         report("landmarks on, a Massey hand in the box", with_hands)
