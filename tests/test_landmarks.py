@@ -342,3 +342,29 @@ def test_a_damaged_landmark_model_leaves_the_picture_reading_with_a_message(qtbo
     [toggle] = [a for a in window.findChildren(QAction) if a.text().startswith("Read the &hand")]
     assert not toggle.isChecked()
     assert settings.read(settings.LANDMARKS)  # the preference stays for when it works again
+
+
+def test_the_hand_shape_numbers_stay_when_the_hand_turns_moves_or_is_further_away():
+    from trainer.landmarks import hand_shape
+    rng = np.random.default_rng(0)
+    hand = upright_hand() + rng.normal(0, 2, (21, 3)).astype(np.float32)  # bent joints
+    shape = hand_shape(torch.as_tensor(features(hand))[None])
+    for angle, scale in ((0.7, 1.0), (-2.0, 0.5), (3.0, 2.0)):
+        other = turned(hand, angle, about=(300.0, 50.0)) * scale
+        assert torch.allclose(hand_shape(torch.as_tensor(features(other))[None]), shape, atol=1e-4)
+    fist = hand.copy()
+    fist[[8, 12, 16, 20]] = hand[[5, 9, 13, 17]]  # fingertips folded onto the knuckles
+    assert not torch.allclose(hand_shape(torch.as_tensor(features(fist))[None]), shape, atol=1e-2)
+
+
+def test_a_landmark_model_saved_before_the_hand_shape_numbers_still_loads_and_reads(tmp_path):
+    old = LandmarkNet(shape=False)
+    path = tmp_path / "old.pt"
+    save_landmark_model(path, old, 1.0)
+    payload = torch.load(path, weights_only=True)
+    del payload["hand_shape"]  # as files were written before
+    torch.save(payload, path)
+    model = load_landmark_model(path)
+    assert not model.net.shape
+    x = features(upright_hand())[None]
+    assert np.allclose(model.probs(x), torch.softmax(old.eval()(torch.as_tensor(x)), 1).detach().numpy(), atol=1e-6)

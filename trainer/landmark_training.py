@@ -242,7 +242,7 @@ def finetune_landmarks(model: LandmarkModel, images: np.ndarray, labels: np.ndar
     found = ~np.isnan(points[:, 0, 0])
     train_idx, held_idx = train_idx[found[train_idx]], held_idx[found[held_idx]]
     feats = features(np.nan_to_num(points))
-    net = LandmarkNet()
+    net = LandmarkNet(shape=model.net.shape)
     net.load_state_dict(model.net.state_dict())
     tuned = LandmarkModel(net.eval(), model.temperature, {}, replay=model.replay)
     before = accuracy(tuned, feats[held_idx], labels[held_idx])
