@@ -155,8 +155,8 @@ def features(points: np.ndarray) -> np.ndarray:
     return (p / np.maximum(scale, 1e-6)).reshape(*p.shape[:-2], FEATURES)
 
 
-FINGERS = [[0, 1, 2, 3, 4], [0, 5, 6, 7, 8], [0, 9, 10, 11, 12], [0, 13, 14, 15, 16], [0, 17, 18, 19, 20]]
-TIPS = [4, 8, 12, 16, 20]
+FINGERS = torch.tensor([[0, 1, 2, 3, 4], [0, 5, 6, 7, 8], [0, 9, 10, 11, 12], [0, 13, 14, 15, 16], [0, 17, 18, 19, 20]])
+TIP_PAIRS = torch.triu_indices(5, 5, 1)  # the 10 pairs of fingertips
 SHAPE_FEATURES = 29
 
 
@@ -165,17 +165,15 @@ def hand_shape(x: torch.Tensor) -> torch.Tensor:
     finger joint bends (cosine between consecutive bones, 15), the spread between neighbouring
     fingers (4) and the distances between fingertips, in palm lengths (10)."""
     p = x.view(-1, POINTS, 3)
-    bends = []
-    for finger in FINGERS:
-        bones = p[:, finger[1:]] - p[:, finger[:-1]]
-        bends.append(nn.functional.cosine_similarity(bones[:, 1:], bones[:, :-1], dim=-1))
-    knuckles = p[:, [f[2] for f in FINGERS]] - p[:, [f[1] for f in FINGERS]]
-    spread = nn.functional.cosine_similarity(knuckles[:, 1:], knuckles[:, :-1], dim=-1)
+    bones = p[:, FINGERS[:, 1:]] - p[:, FINGERS[:, :-1]]  # N x 5 fingers x 4 bones x 3
+    bones = bones / bones.norm(dim=-1, keepdim=True).clamp_min(1e-8)
+    bends = (bones[:, :, 1:] * bones[:, :, :-1]).sum(-1).flatten(1)
+    first = bones[:, :, 1]  # each finger's bone after its knuckle
+    spread = (first[:, 1:] * first[:, :-1]).sum(-1)
     palm = (p[:, 9] - p[:, 0]).norm(dim=-1, keepdim=True).clamp_min(1e-6)
-    i, j = torch.triu_indices(len(TIPS), len(TIPS), 1)
-    tips = p[:, TIPS]
-    gaps = (tips[:, i] - tips[:, j]).norm(dim=-1) / palm
-    return torch.cat([*bends, spread, gaps], dim=1)
+    tips = p[:, FINGERS[:, -1]]
+    gaps = (tips[:, TIP_PAIRS[0]] - tips[:, TIP_PAIRS[1]]).norm(dim=-1) / palm
+    return torch.cat([bends, spread, gaps], dim=1)
 
 
 class LandmarkNet(nn.Module):
