@@ -368,3 +368,24 @@ def test_a_landmark_model_saved_before_the_hand_shape_numbers_still_loads_and_re
     assert not model.net.shape
     x = features(upright_hand())[None]
     assert np.allclose(model.probs(x), torch.softmax(old.eval()(torch.as_tensor(x)), 1).detach().numpy(), atol=1e-6)
+
+
+def test_without_the_landmark_interpreter_the_app_reads_the_picture_and_says_why(qtbot, tiny_model, tmp_path,
+                                                                                monkeypatch, capsys):
+    import sys
+
+    from conftest import sign_frames, write_video
+
+    from asl_desktop.main_window import MainWindow
+    from asl_desktop.transcribe import main as transcribe_main
+    monkeypatch.setitem(sys.modules, "ai_edge_litert", None)  # as on Linux ARM, where it has no build
+    monkeypatch.setitem(sys.modules, "ai_edge_litert.interpreter", None)
+    video = write_video(tmp_path / "h.avi", sign_frames(["nothing"] * 10 + ["H"] * 16 + ["nothing"] * 6))
+    assert transcribe_main([str(video), "--model", str(tiny_model), "--hold", "0.4"]) == 0
+    out = capsys.readouterr()
+    assert out.out.strip() == "H" and "reading the picture only" in out.err and "LiteRT interpreter" in out.err
+    window = MainWindow(source=None, model=str(tiny_model), with_training=False)
+    qtbot.addWidget(window)
+    messages = []
+    window.live.status.connect(messages.append)
+    qtbot.waitUntil(lambda: any("picture only" in m and "LiteRT interpreter" in m for m in messages), timeout=10000)

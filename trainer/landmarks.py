@@ -84,8 +84,8 @@ class HandLandmarker:
         try:
             from ai_edge_litert.interpreter import Interpreter
         except ImportError as exc:
-            raise LandmarksUnavailable("hand landmarks need the LiteRT interpreter: "
-                                       "pip install ai-edge-litert") from exc
+            raise LandmarksUnavailable("hand landmarks need the LiteRT interpreter (pip install ai-edge-litert; "
+                                       "built for Linux x86-64, macOS arm64 and Windows x64)") from exc
         path = Path(model or landmark_tflite())
         try:
             self._model = Interpreter(model_path=str(path), num_threads=threads)
