@@ -318,27 +318,33 @@ def test_while_no_hand_is_in_view_the_live_reader_looks_on_every_third_frame_onl
     assert all(photos.read(crop) is None for _ in range(4)) and len(searches) == 4  # photos: every one
 
 
-def test_a_damaged_landmark_model_leaves_the_picture_reading_with_a_message(qtbot, tiny_model, tmp_path,
-                                                                             monkeypatch, capsys):
+def reads_the_picture_saying(reason: str, qtbot, tiny_model, tmp_path, capsys):
+    """`transcribe` spells a video from the picture and says why; so does the window (returned)."""
     from conftest import sign_frames, write_video
 
-    from PySide6.QtGui import QAction
-
-    from asl_desktop import settings
     from asl_desktop.main_window import MainWindow
     from asl_desktop.transcribe import main as transcribe_main
-    bad = tmp_path / "landmarks.pt"
-    bad.write_bytes(b"junk")
-    monkeypatch.setattr(paths, "default_landmarks", lambda: bad)
     video = write_video(tmp_path / "h.avi", sign_frames(["nothing"] * 10 + ["H"] * 16 + ["nothing"] * 6))
     assert transcribe_main([str(video), "--model", str(tiny_model), "--hold", "0.4"]) == 0
     out = capsys.readouterr()
-    assert out.out.strip() == "H" and "reading the picture only" in out.err and "landmarks.pt" in out.err
+    assert out.out.strip() == "H" and "reading the picture only" in out.err and reason in out.err
     window = MainWindow(source=None, model=str(tiny_model), with_training=False)
     qtbot.addWidget(window)
     messages = []
     window.live.status.connect(messages.append)
-    qtbot.waitUntil(lambda: any("picture only" in m and "landmarks.pt" in m for m in messages), timeout=10000)
+    qtbot.waitUntil(lambda: any("picture only" in m and reason in m for m in messages), timeout=10000)
+    return window
+
+
+def test_a_damaged_landmark_model_leaves_the_picture_reading_with_a_message(qtbot, tiny_model, tmp_path,
+                                                                             monkeypatch, capsys):
+    from PySide6.QtGui import QAction
+
+    from asl_desktop import settings
+    bad = tmp_path / "landmarks.pt"
+    bad.write_bytes(b"junk")
+    monkeypatch.setattr(paths, "default_landmarks", lambda: bad)
+    window = reads_the_picture_saying("landmarks.pt", qtbot, tiny_model, tmp_path, capsys)
     [toggle] = [a for a in window.findChildren(QAction) if a.text().startswith("Read the &hand")]
     assert not toggle.isChecked()
     assert settings.read(settings.LANDMARKS)  # the preference stays for when it works again
@@ -373,19 +379,6 @@ def test_a_landmark_model_saved_before_the_hand_shape_numbers_still_loads_and_re
 def test_without_the_landmark_interpreter_the_app_reads_the_picture_and_says_why(qtbot, tiny_model, tmp_path,
                                                                                 monkeypatch, capsys):
     import sys
-
-    from conftest import sign_frames, write_video
-
-    from asl_desktop.main_window import MainWindow
-    from asl_desktop.transcribe import main as transcribe_main
     monkeypatch.setitem(sys.modules, "ai_edge_litert", None)  # as on Linux ARM, where it has no build
     monkeypatch.setitem(sys.modules, "ai_edge_litert.interpreter", None)
-    video = write_video(tmp_path / "h.avi", sign_frames(["nothing"] * 10 + ["H"] * 16 + ["nothing"] * 6))
-    assert transcribe_main([str(video), "--model", str(tiny_model), "--hold", "0.4"]) == 0
-    out = capsys.readouterr()
-    assert out.out.strip() == "H" and "reading the picture only" in out.err and "LiteRT interpreter" in out.err
-    window = MainWindow(source=None, model=str(tiny_model), with_training=False)
-    qtbot.addWidget(window)
-    messages = []
-    window.live.status.connect(messages.append)
-    qtbot.waitUntil(lambda: any("picture only" in m and "LiteRT interpreter" in m for m in messages), timeout=10000)
+    reads_the_picture_saying("LiteRT interpreter", qtbot, tiny_model, tmp_path, capsys)
