@@ -9,8 +9,9 @@ pixels do not (README: Massey).
 The crop is already where the hand is (the guide box or the hand tracker), so there is no palm
 detector: a first look at the whole canonical crop (`canonical_rgb(crop)`, as
 the 64 px training photos were made) places the hand, a second look at the box MediaPipe's
-tracker would draw around those points (turned upright) reads it. On video the box from the
-previous frame's points serves, one look a frame. The model's own hand-presence score decides
+tracker would draw around those points (turned upright) reads it. On video one look a frame:
+at the box around the previous frame's points, or, while no hand is followed, at the whole
+crop, whose points are then read as they are. The model's own hand-presence score decides
 whether a hand was found. Without the interpreter (ai-edge-litert) `available()` is False and
 callers read the picture.
 """
