@@ -7,14 +7,13 @@ import math
 import sys
 from contextlib import closing, nullcontext
 
-import torch
 
 from trainer.checkpoint import CheckpointError
 from trainer.landmarks import HandReader, LandmarksUnavailable, load_landmark_model
 
 from . import paths
 from .core.frames import SourceError, open_source
-from .core.recognizer import Classifier
+from .core.recognizer import Classifier, one_thread_a_frame
 from .core.region import GuideBox
 from .core.session import LiveSession
 from .core.speller import DEFAULT_HOLD, DEFAULT_THRESHOLD, Speller
@@ -69,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def transcribe(args) -> str:
-    torch.set_num_threads(1)  # one frame at a time: a second thread only spins (as in the window)
+    one_thread_a_frame()  # as in the window
     hands = None
     if args.landmarks:
         try:

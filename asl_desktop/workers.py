@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 import time
 
-import torch
 from PySide6.QtCore import QObject, Signal, Slot
 
 from trainer.checkpoint import CheckpointError
@@ -18,7 +17,7 @@ from trainer.landmarks import HandReader, LandmarksUnavailable, load_landmark_mo
 
 from . import paths
 from .core.frames import Frame, FrameSource, SourceError, is_camera_spec, open_source
-from .core.recognizer import Classifier
+from .core.recognizer import Classifier, one_thread_a_frame
 from .core.session import LiveSession
 from .core.words import Vocabulary
 from .crash import crash_log_path, log_exception, summary
@@ -136,10 +135,7 @@ class InferenceWorker(QObject):
 
     def __init__(self, slot: FrameSlot, session: LiveSession):
         super().__init__()
-        # One thread for batch-1 inference: the GUI and capture keep the other cores, and two
-        # spinning OpenMP pools on a busy 2-core machine made each frame 100x slower.
-        # (Process-wide, and safe: training runs in a process of its own.)
-        torch.set_num_threads(1)
+        one_thread_a_frame()
         self.slot, self.session = slot, session
         self._seen = 0
         self._last_error: str | None = None

@@ -19,7 +19,6 @@ os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu"
 
 import cv2
 import numpy as np
-import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -52,9 +51,9 @@ def hand_frames(folder: str, frames: int = 300) -> list[np.ndarray]:
 
 def per_frame(video: Path, massey_folder: str, frames: int = 300) -> None:
     from asl_desktop import paths
-    from asl_desktop.core.recognizer import Classifier, Recognizer
+    from asl_desktop.core.recognizer import Classifier, Recognizer, one_thread_a_frame
     from trainer.landmarks import HandReader, available, load_landmark_model
-    torch.set_num_threads(1)
+    one_thread_a_frame()  # as the inference worker does
     recognizer = Recognizer(Classifier.from_path(paths.default_model()), mirror=True)
     cap = cv2.VideoCapture(str(video))
     images = [image for ok, image in (cap.read() for _ in range(frames)) if ok]

@@ -354,13 +354,26 @@ def test_the_hand_shape_numbers_stay_when_the_hand_turns_moves_or_is_further_awa
     from trainer.landmarks import hand_shape
     rng = np.random.default_rng(0)
     hand = upright_hand() + rng.normal(0, 2, (21, 3)).astype(np.float32)  # bent joints
-    shape = hand_shape(torch.as_tensor(features(hand))[None])
+    shape = hand_shape(features(hand)[None])
+    assert np.allclose(hand_shape(torch.as_tensor(features(hand))[None]).numpy(), shape, atol=1e-6)  # training's kind
     for angle, scale in ((0.7, 1.0), (-2.0, 0.5), (3.0, 2.0)):
         other = turned(hand, angle, about=(300.0, 50.0)) * scale
-        assert torch.allclose(hand_shape(torch.as_tensor(features(other))[None]), shape, atol=1e-4)
+        assert np.allclose(hand_shape(features(other)[None]), shape, atol=1e-4)
     fist = hand.copy()
     fist[[8, 12, 16, 20]] = hand[[5, 9, 13, 17]]  # fingertips folded onto the knuckles
-    assert not torch.allclose(hand_shape(torch.as_tensor(features(fist))[None]), shape, atol=1e-2)
+    assert not np.allclose(hand_shape(features(fist)[None]), shape, atol=1e-2)
+
+
+def test_the_live_read_gives_the_probabilities_of_the_network_as_trained(tmp_path):
+    torch.manual_seed(0)
+    net = LandmarkNet()
+    save_landmark_model(tmp_path / "lm.pt", net, 0.6)
+    model = load_landmark_model(tmp_path / "lm.pt")
+    rng = np.random.default_rng(0)
+    x = features(upright_hand() + rng.normal(0, 5, (8, 21, 3)).astype(np.float32))
+    trained = torch.softmax(net.eval()(torch.as_tensor(x)) / 0.6, 1).detach().numpy()
+    assert np.allclose(model.probs(x), trained, atol=1e-6)
+    assert (model.probs(x).argmax(1) == trained.argmax(1)).all()
 
 
 def test_a_landmark_model_saved_before_the_hand_shape_numbers_still_loads_and_reads(tmp_path):

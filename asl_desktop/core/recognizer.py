@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 import torch
 
@@ -15,6 +16,15 @@ from trainer.landmarks import HandReader
 from trainer.preprocess import CANONICAL_SIZE, canonical_rgb, normalize, shrink
 
 from .region import GuideBox, HandTracker, crop
+
+
+def one_thread_a_frame() -> None:
+    """Torch and OpenCV each on one thread (process-wide), for one frame at a time: the GUI,
+    capture and the landmark interpreter keep the other core. Two spinning OpenMP pools on a
+    busy 2-core machine once made each frame 100x slower, and OpenCV's own pool stretched the
+    slowest frames (README, Speed). Training runs in a process of its own."""
+    torch.set_num_threads(1)
+    cv2.setNumThreads(1)
 
 
 @dataclass
