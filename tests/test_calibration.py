@@ -5,7 +5,9 @@ import torch
 from asl_desktop.core.recognizer import Classifier
 from trainer.calibrate import expected_calibration_error, fit_temperature, reliability
 from trainer.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from trainer.models import DeepCNN
+from trainer.labels import CLASSES
+from trainer.models import ARCHS, DeepCNN, build_model
+from trainer.preprocess import normalize
 
 
 def _overconfident(n=3000, classes=5, accuracy=0.7, seed=0):
@@ -66,6 +68,26 @@ def test_checkpoint_temperature_is_applied_to_shown_confidence(tmp_path):
     soft = Classifier.from_path(tmp_path / "t5.pt").predict_pixels(pixels)
     assert load_checkpoint(tmp_path / "t5.pt").temperature == 5.0
     assert soft.label == sharp.label and soft.confidence < sharp.confidence
+
+
+@pytest.mark.parametrize("arch", sorted(ARCHS))
+def test_the_live_read_shows_what_the_trained_network_says(tmp_path, arch):
+    """The live tab reads crops with ONNX Runtime: the same calibrated probabilities as torch."""
+    torch.manual_seed(1)
+    model = build_model(arch)
+    model.train()  # batch-norm statistics away from their initial values
+    with torch.no_grad():
+        model(torch.randn(64, 3, 28, 28) * 2)
+    model.eval()
+    save_checkpoint(tmp_path / "m.pt", model, arch, (0.5,) * 3, (0.25,) * 3, 28, temperature=0.4)
+    classifier = Classifier.from_path(tmp_path / "m.pt")
+    for seed in range(3):
+        pixels = np.random.default_rng(seed).integers(0, 255, (28, 28, 3), dtype=np.uint8)
+        with torch.no_grad():
+            trained = torch.softmax(model(normalize(pixels, (0.5,) * 3, (0.25,) * 3)[None]) / 0.4, 1)[0]
+        shown = classifier.predict_pixels(pixels)
+        assert np.allclose([shown.probs[c] for c in shown.probs], trained.numpy(), atol=1e-5)
+        assert shown.label == CLASSES[int(trained.argmax())]
 
 
 @pytest.mark.parametrize("bad", [0.0, -1.0, float("nan"), "hot"])

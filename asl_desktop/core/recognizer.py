@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
+import onnxruntime as ort
 import torch
+from torch import nn
 
 from trainer.checkpoint import LoadedModel, load_checkpoint
 from trainer.labels import CLASSES
@@ -58,22 +62,39 @@ class FrameResult:
 
 
 class Classifier:
-    """A loaded checkpoint ready for single-crop inference."""
+    """A loaded checkpoint ready for single-crop inference, run by ONNX Runtime on one thread:
+    a crop read in about a third of torch's time (README, Speed). `loaded.model` stays the
+    torch network it was exported from."""
 
-    def __init__(self, loaded: LoadedModel, device: str | None = None):
+    def __init__(self, loaded: LoadedModel):
         self.loaded = loaded
-        self.device = torch.device(device or "cpu")
-        self.model = loaded.model.to(self.device).eval()
+        self._session = onnx_session(loaded.model.eval(), loaded.input_size)
 
     @classmethod
-    def from_path(cls, path: str | Path, device: str | None = None) -> Classifier:
-        return cls(load_checkpoint(path), device)
+    def from_path(cls, path: str | Path) -> Classifier:
+        return cls(load_checkpoint(path))
 
-    @torch.inference_mode()
     def predict_pixels(self, pixels: np.ndarray, k: int = 5) -> Prediction:
-        x = normalize(pixels, self.loaded.mean, self.loaded.std).unsqueeze(0).to(self.device)
-        probs = torch.softmax(self.model(x) / self.loaded.temperature, dim=1)[0].cpu()
-        return Prediction.from_probs(probs.tolist(), "picture", k)
+        x = normalize(pixels, self.loaded.mean, self.loaded.std).unsqueeze(0).numpy()
+        logits = self._session.run(None, {"pixels": x})[0][0] / np.float32(self.loaded.temperature)
+        probs = np.exp(logits - logits.max())
+        return Prediction.from_probs(probs / probs.sum(), "picture", k)
+
+
+def onnx_session(model: nn.Module, size: int) -> ort.InferenceSession:
+    """`model` (eval mode, 3 x size x size in) exported to ONNX in memory, in an ONNX Runtime
+    session on one thread. The TorchScript-based exporter takes 0.1 s for DeepCNN where the
+    torch.export-based one takes 5 s and needs onnxscript; torch is pinned, and it warns that
+    it is deprecated."""
+    graph = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # the exporter's own notice
+        torch.onnx.export(model, (torch.zeros(1, 3, size, size),), graph, dynamo=False,
+                          input_names=["pixels"], output_names=["logits"])
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    options.log_severity_level = 3  # errors only
+    return ort.InferenceSession(graph.getvalue(), options, providers=["CPUExecutionProvider"])
 
 
 class Recognizer:
