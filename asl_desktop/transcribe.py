@@ -7,7 +7,6 @@ import math
 import sys
 from contextlib import closing, nullcontext
 
-
 from trainer.checkpoint import CheckpointError
 from trainer.landmarks import HandReader, LandmarksUnavailable, load_landmark_model
 
