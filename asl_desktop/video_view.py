@@ -81,15 +81,13 @@ class VideoView(QWidget):
         p.fillRect(self.rect(), QColor(25, 25, 28))
         if self.image is not None:
             r = self._image_rect()
+            p.save()
             if self.mirrored:  # drawn through a mirroring transform: no mirrored copy of each frame
-                p.save()
                 p.translate(r.center().x(), 0)
                 p.scale(-1, 1)
                 p.translate(-r.center().x(), 0)
-                p.drawImage(r, self.image)
-                p.restore()
-            else:
-                p.drawImage(r, self.image)
+            p.drawImage(r, self.image)
+            p.restore()
             s = r.width() / self.image.width()
             guide = self._guide_rect()
             if self.tracked and self.box:

@@ -29,6 +29,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from .calibrate import calibrated
 from .checkpoint import CheckpointError, atomic_write, library_versions, read_payload
 from .labels import CLASSES
 from .preprocess import CANONICAL_SIZE, canonical_rgb
@@ -250,9 +251,7 @@ class LandmarkModel:
 
     def probs(self, feats: np.ndarray) -> np.ndarray:
         """N x 63 features -> N x 29 calibrated probabilities (CLASSES order)."""
-        logits = self.net.numpy_forward(np.asarray(feats, np.float32)) / np.float32(self.temperature)
-        e = np.exp(logits - logits.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
+        return calibrated(self.net.numpy_forward(np.asarray(feats, np.float32)), self.temperature)
 
 
 def save_landmark_model(path: str | Path, net: LandmarkNet, temperature: float, replay: Replay | None = None,

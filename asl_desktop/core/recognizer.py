@@ -14,6 +14,7 @@ import onnxruntime as ort
 import torch
 from torch import nn
 
+from trainer.calibrate import calibrated
 from trainer.checkpoint import LoadedModel, load_checkpoint
 from trainer.labels import CLASSES
 from trainer.landmarks import HandReader
@@ -76,9 +77,8 @@ class Classifier:
 
     def predict_pixels(self, pixels: np.ndarray, k: int = 5) -> Prediction:
         x = normalize(pixels, self.loaded.mean, self.loaded.std).unsqueeze(0).numpy()
-        logits = self._session.run(None, {"pixels": x})[0][0] / np.float32(self.loaded.temperature)
-        probs = np.exp(logits - logits.max())
-        return Prediction.from_probs(probs / probs.sum(), "picture", k)
+        logits = self._session.run(None, {"pixels": x})[0][0]
+        return Prediction.from_probs(calibrated(logits, self.loaded.temperature), "picture", k)
 
 
 def onnx_session(model: nn.Module, size: int) -> ort.InferenceSession:
