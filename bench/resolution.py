@@ -2,7 +2,7 @@
 through other paths to 28x28: upscaled to 400 px and 1080 px first, re-encoded as a poor
 JPEG, slightly blurred. With the canonical preprocessing path the figures should agree
 within a point. Scored twice: the picture model alone, and as the app reads them (hand
-landmarks where a hand is found, the picture otherwise; needs ai-edge-litert).
+landmarks where a hand is found, the picture otherwise).
 
 Run: .venv/bin/python bench/resolution.py [--massey DIR] [--model PATH] [--landmarks PATH]
 """
@@ -23,7 +23,7 @@ import massey  # noqa: E402
 from asl_desktop import paths  # noqa: E402
 from trainer.checkpoint import load_checkpoint  # noqa: E402
 from trainer.landmark_training import extract_points  # noqa: E402
-from trainer.landmarks import available, features, load_landmark_model  # noqa: E402
+from trainer.landmarks import features, load_landmark_model  # noqa: E402
 from trainer.preprocess import CANONICAL_SIZE, to_model_pixels  # noqa: E402
 from trainer.train import predict_pixels  # noqa: E402
 
@@ -54,18 +54,17 @@ def main() -> int:
     model = load_checkpoint(args.model)
     labels = torch.tensor([massey.label(f) for f in files])
     images = [cv2.imread(str(f)) for f in files]
-    hands = load_landmark_model(args.landmarks) if available() else None
-    print(f"model {args.model}; {len(files)} Massey photos; landmarks {args.landmarks if hands else '(no ai-edge-litert)'}")
+    hands = load_landmark_model(args.landmarks)
+    print(f"model {args.model}; {len(files)} Massey photos; landmarks {args.landmarks}")
     for name, path in PATHS.items():
         sources = [path(im) for im in images]
         pixels = np.stack([to_model_pixels(im, model.input_size) for im in sources])
         probs = predict_pixels(model.model, pixels, model.mean, model.std)
         line = f"  {name:32s} picture alone {(probs.argmax(1) == labels).float().mean():.3f}"
-        if hands:
-            points = extract_points(np.stack([to_model_pixels(im, CANONICAL_SIZE) for im in sources]))
-            found = ~np.isnan(points[:, 0, 0])
-            probs[torch.as_tensor(found)] = torch.as_tensor(hands.probs(features(points[found])))
-            line += f"; as the app reads them {(probs.argmax(1) == labels).float().mean():.3f} (hand found in {found.mean():.1%})"
+        points = extract_points(np.stack([to_model_pixels(im, CANONICAL_SIZE) for im in sources]), live=True)
+        found = ~np.isnan(points[:, 0, 0])
+        probs[torch.as_tensor(found)] = torch.as_tensor(hands.probs(features(points[found])))
+        line += f"; as the app reads them {(probs.argmax(1) == labels).float().mean():.3f} (hand found in {found.mean():.1%})"
         print(line, flush=True)
     return 0
 

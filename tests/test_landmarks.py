@@ -16,10 +16,8 @@ from asl_desktop.core.region import GuideBox
 from trainer import landmark_training
 from trainer.checkpoint import CheckpointError
 from trainer.labels import CLASSES
-from trainer.landmarks import (HandLandmarker, HandReader, LandmarkNet, available, features, load_landmark_model,
+from trainer.landmarks import (HandLandmarker, HandReader, LandmarkNet, features, landmark_onnx, load_landmark_model,
                                save_landmark_model)
-
-needs_interpreter = pytest.mark.skipif(not available(), reason="ai-edge-litert is not installed")
 
 
 def hand(rng, letter: int) -> np.ndarray:
@@ -152,9 +150,9 @@ def test_with_no_hand_in_view_a_frame_looks_for_one_or_reads_the_picture_never_b
     assert results[4].prediction is not results[3].prediction
 
 
-@needs_interpreter
-def test_the_landmark_model_loads_offline_and_finds_no_hand_in_an_empty_crop():
-    landmarker = HandLandmarker(video=False)
+@pytest.mark.parametrize("int8", [True, False], ids=["8-bit", "float"])
+def test_the_landmark_model_loads_offline_and_finds_no_hand_in_an_empty_crop(int8):
+    landmarker = HandLandmarker(video=False, model=landmark_onnx(int8))
     try:
         assert landmarker.find(np.zeros((240, 240, 3), np.uint8)) is None
         assert landmarker.find(np.full((50, 80, 3), 128, np.uint8)) is None
@@ -162,16 +160,32 @@ def test_the_landmark_model_loads_offline_and_finds_no_hand_in_an_empty_crop():
         landmarker.close()
 
 
-@needs_interpreter
+def test_the_8_bit_landmark_model_is_used_only_where_its_arithmetic_is_exact(monkeypatch):
+    from trainer import landmarks
+    for exact, name in ((True, "hand_landmark_lite_int8.onnx"), (False, "hand_landmark_lite.onnx")):
+        monkeypatch.setattr(landmarks, "int8_is_exact", lambda: exact)
+        assert landmark_onnx().name == name and landmark_onnx().is_file()
+
+
 def test_a_damaged_hand_landmark_model_file_is_refused_by_name(tmp_path):
     from trainer.landmarks import LandmarksUnavailable
     for junk in (b"", b"not a model" * 100):
-        bad = tmp_path / "hand.tflite"
+        bad = tmp_path / "hand.onnx"
         bad.write_bytes(junk)
-        with pytest.raises(LandmarksUnavailable, match="hand.tflite: not a hand landmark model"):
+        with pytest.raises(LandmarksUnavailable, match="hand.onnx: not a hand landmark model"):
             HandLandmarker(model=bad)
-    with pytest.raises(LandmarksUnavailable, match="missing.tflite"):
-        HandLandmarker(model=tmp_path / "missing.tflite")
+    with pytest.raises(LandmarksUnavailable, match="missing.onnx"):
+        HandLandmarker(model=tmp_path / "missing.onnx")
+    with pytest.raises(LandmarksUnavailable, match="not 224 x 224 RGB in"):  # a model, but not this one
+        HandLandmarker(model=_other_onnx_model(tmp_path / "other.onnx"))
+
+
+def _other_onnx_model(path):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # the TorchScript-based exporter's notice
+        torch.onnx.export(torch.nn.Linear(3, 2), (torch.zeros(1, 3),), str(path), dynamo=False)
+    return path
 
 
 def upright_hand() -> np.ndarray:
@@ -204,48 +218,39 @@ def test_the_box_around_a_hand_turns_with_the_hand_and_keeps_its_size():
 
 
 class FakeLandmarkModel:
-    """Stands in for the interpreter: the points it 'finds' are fixed in its 224 px patch."""
+    """Stands in for the landmark model's session: the points it 'finds' are fixed in its 224 px patch."""
 
     def __init__(self, presence: float):
         self.presence, self.looks = presence, 0
-        self.input = np.zeros((1, 224, 224, 3), np.float32)
 
-    def tensor(self, index):
-        return lambda: self.input
-
-    def invoke(self):
-        assert 0 <= self.input.min() and self.input.max() <= 1.0
+    def run(self, outputs, feed):
+        [pixels] = feed.values()
+        assert pixels.shape == (1, 224, 224, 3) and 0 <= pixels.min() and pixels.max() <= 1.0
         self.looks += 1
-
-    def get_tensor(self, index):
-        if index == "presence":
-            return np.array([[self.presence]], np.float32)
         points = np.zeros((21, 3), np.float32)
         points[:, :2] = 112
         points[12, :2] = (112, 0)  # the middle fingertip: top centre of the upright patch
-        return points.reshape(1, 63)
+        return [points.reshape(1, 63), np.array([[self.presence]], np.float32)]
 
 
-@needs_interpreter
 def test_points_found_in_the_upright_patch_land_on_the_hand_and_video_looks_once_a_frame_a_photo_twice():
     import math
     landmarker = HandLandmarker(video=True)
-    landmarker._model, landmarker._points, landmarker._presence = FakeLandmarkModel(0.9), "points", "presence"
+    landmarker._session = fake = FakeLandmarkModel(0.9)
     points, presence = landmarker.look(np.zeros((64, 64, 3), np.uint8), (30.0, 40.0, 20.0, math.pi / 2))
     assert presence == pytest.approx(0.9) and np.allclose(points[0, :2], (30, 40), atol=1e-4)
     assert np.allclose(points[12, :2], (40, 40), atol=1e-4)  # a hand pointing right: fingertip to the right
     landmarker._last = None
     crop = np.zeros((64, 64, 3), np.uint8)
-    assert landmarker.find_canonical(crop) is not None and landmarker._model.looks == 2  # found at the first look
-    assert landmarker.find_canonical(crop) is not None and landmarker._model.looks == 3  # then once a frame
-    landmarker._model.presence = 0.1
+    assert landmarker.find_canonical(crop) is not None and fake.looks == 2  # found at the first look
+    assert landmarker.find_canonical(crop) is not None and fake.looks == 3  # then once a frame
+    fake.presence = 0.1
     assert landmarker.find_canonical(crop) is None and landmarker.find_canonical(crop) is None
-    assert landmarker._model.looks == 5  # lost: one look at the whole crop, no second
-    landmarker.video, landmarker._model.presence = False, 0.9
-    assert landmarker.find_canonical(crop) is not None and landmarker._model.looks == 7  # a photo: look, look again
+    assert fake.looks == 5  # lost: one look at the whole crop, no second
+    landmarker.video, fake.presence = False, 0.9
+    assert landmarker.find_canonical(crop) is not None and fake.looks == 7  # a photo: look, look again
 
 
-@needs_interpreter
 def test_the_shipped_landmark_model_loads_and_reads_nothing_without_a_hand():
     model = load_landmark_model(paths.default_landmarks())
     assert model.meta["classes"] == list(CLASSES) and model.temperature > 0
@@ -389,9 +394,10 @@ def test_a_landmark_model_saved_before_the_hand_shape_numbers_still_loads_and_re
     assert np.allclose(model.probs(x), torch.softmax(old.eval()(torch.as_tensor(x)), 1).detach().numpy(), atol=1e-6)
 
 
-def test_without_the_landmark_interpreter_the_app_reads_the_picture_and_says_why(qtbot, tiny_model, tmp_path,
-                                                                                monkeypatch, capsys):
-    import sys
-    monkeypatch.setitem(sys.modules, "ai_edge_litert", None)  # as on Linux ARM, where it has no build
-    monkeypatch.setitem(sys.modules, "ai_edge_litert.interpreter", None)
-    reads_the_picture_saying("LiteRT interpreter", qtbot, tiny_model, tmp_path, capsys)
+def test_a_damaged_hand_landmark_model_file_leaves_the_picture_reading_with_a_message(qtbot, tiny_model, tmp_path,
+                                                                                     monkeypatch, capsys):
+    from trainer import landmarks
+    bad = tmp_path / "hand_landmark_lite.onnx"
+    bad.write_bytes(b"\x00" * 4096)
+    monkeypatch.setattr(landmarks, "landmark_onnx", lambda int8=None: bad)
+    reads_the_picture_saying("hand_landmark_lite.onnx: not a hand landmark model", qtbot, tiny_model, tmp_path, capsys)

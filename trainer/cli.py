@@ -202,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("data", help="the dataset it was trained on (its split is re-made from the checkpoint)")
     c.add_argument("--unseen", metavar="DIR", help="labelled photos of other people: calibration reported there too")
     c.set_defaults(func=cmd_calibrate)
-    m = sub.add_parser("landmarks", help="train the hand-landmark model (needs ai-edge-litert)")
+    m = sub.add_parser("landmarks", help="train the hand-landmark model")
     m.add_argument("data", help="folder, .zip or .tar.gz with one sub-folder per class")
     m.add_argument("--epochs", type=int)
     m.add_argument("--seed", type=int)

@@ -1,7 +1,8 @@
 """Train and score the hand-landmark model (`asl-train landmarks`; no Qt).
 
 The photos are read at the canonical 64 px (`load_dataset(..., size=CANONICAL_SIZE)`), MediaPipe's
-landmark model finds the hand in each (in worker processes; the points are cached like the pixels), and a
+landmark model (the float one, the same on every machine) finds the hand in each (in worker
+processes; the points are cached like the pixels), and a
 small network learns the letter from the points, with random mirroring, in-plane rotation,
 stretch and jitter so that other people's proportions and poses are not new to it, and from
 the points found in blurred and poorly compressed copies of the training photos, which come
@@ -29,7 +30,7 @@ from .checkpoint import atomic_write
 from .data import Progress, default_cache_dir, load_dataset, split_indices
 from .labels import CLASSES
 from .landmarks import (PIPELINE, POINTS, HandLandmarker, LandmarkModel, LandmarkNet, Replay, features,
-                        save_landmark_model)
+                        landmark_onnx, save_landmark_model)
 from .preprocess import CANONICAL_SIZE
 
 CACHE_VERSION = 2
@@ -60,10 +61,10 @@ class LandmarkConfig:
 _worker: HandLandmarker | None = None
 
 
-def _start_worker() -> None:
+def _start_worker(model: Path) -> None:
     global _worker
     torch.set_num_threads(1)
-    _worker = HandLandmarker(video=False, threads=1)
+    _worker = HandLandmarker(video=False, threads=1, model=model)
 
 
 def _find(rgb: np.ndarray) -> np.ndarray | None:
@@ -71,9 +72,13 @@ def _find(rgb: np.ndarray) -> np.ndarray | None:
 
 
 def extract_points(images: np.ndarray, progress: Progress | None = None, workers: int | None = None,
-                   cache_dir: Path | None = None) -> np.ndarray:
-    """N x 21 x 3 hand points of canonical RGB images, NaN where no hand was found (cached)."""
-    key = hashlib.sha1(f"v{CACHE_VERSION}|{PIPELINE}|{images.shape}".encode() + images.tobytes()).hexdigest()
+                   cache_dir: Path | None = None, live: bool = False) -> np.ndarray:
+    """N x 21 x 3 hand points of canonical RGB images, NaN where no hand was found (cached).
+    Found by the float landmark model, which networks learn from, or with `live` by the one
+    the app uses on this machine (`landmark_onnx()`), to score photos as the app reads them."""
+    model = landmark_onnx() if live else landmark_onnx(int8=False)
+    key = hashlib.sha1(f"v{CACHE_VERSION}|{PIPELINE}|{model.name}|{images.shape}".encode()
+                       + images.tobytes()).hexdigest()
     cache = (cache_dir or default_cache_dir()) / f"landmarks-{key}.npy"
     if cache.exists():
         try:
@@ -87,10 +92,10 @@ def extract_points(images: np.ndarray, progress: Progress | None = None, workers
     points = np.full((len(images), POINTS, 3), np.nan, np.float32)
     workers = workers or ((os.cpu_count() or 1) if len(images) >= POOL_FROM else 1)
     if workers == 1:  # also where no child process may be started (the app's training process)
-        landmarker = HandLandmarker(video=False)
+        landmarker = HandLandmarker(video=False, model=model)
         found_points, stop = map(landmarker.find_canonical, images), landmarker.close
     else:
-        pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker)
+        pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker, initargs=(model,))
         found_points, stop = pool.imap(_find, images, chunksize=32), pool.terminate
     try:
         for i, found in enumerate(found_points):
@@ -166,7 +171,7 @@ def score_unseen(model: LandmarkModel, path: str | Path, load_progress: Progress
                  progress: Progress | None = None) -> dict:
     """Accuracy on other people's photos: where a hand is found, and over all (none found = wrong)."""
     ds = load_dataset(path, size=CANONICAL_SIZE, progress=load_progress, min_classes=1)
-    points = extract_points(ds.images, progress)
+    points = extract_points(ds.images, progress, live=True)
     found = ~np.isnan(points[:, 0, 0])
     where_found = accuracy(model, features(points[found]), ds.labels[found])
     return {"images": len(ds), "hand_found": float(found.mean()), "accuracy_where_found": where_found,

@@ -1,10 +1,12 @@
 """Hand landmarks: the letter read from the hand's shape rather than its pixels (no Qt).
 
-MediaPipe's hand landmark model (`resources/models/hand_landmark_lite.tflite`, Apache-2.0,
-from the mediapipe 0.10.21 wheel; run by the LiteRT interpreter, nothing is downloaded) finds
-21 points of the hand in a crop; `LandmarkNet` reads the letter from where those points sit
-relative to each other. A shape looks alike across people, skin, lighting and rooms, where
-pixels do not (README: Massey).
+MediaPipe's hand landmark model (Apache-2.0, from the mediapipe 0.10.21 wheel), converted to
+ONNX and run by ONNX Runtime, finds 21 points of the hand in a crop: 8-bit integer weights and
+activations (`hand_landmark_lite_int8.onnx`) on processors whose integer kernels are exact
+(x86-64 with AVX-512 VNNI), the float model (`hand_landmark_lite.onnx`) elsewhere; how both
+files were made: `tools/landmark_onnx.py`. Nothing is downloaded. `LandmarkNet` reads the
+letter from where those points sit relative to each other. A shape looks alike across people,
+skin, lighting and rooms, where pixels do not (README: Massey).
 
 The crop is already where the hand is (the guide box or the hand tracker), so there is no palm
 detector: a first look at the whole canonical crop (`canonical_rgb(crop)`, as
@@ -12,13 +14,11 @@ the 64 px training photos were made) places the hand, a second look at the box M
 tracker would draw around those points (turned upright) reads it. On video one look a frame:
 at the box around the previous frame's points, or, while no hand is followed, at the whole
 crop, whose points are then read as they are. The model's own hand-presence score decides
-whether a hand was found. Without the interpreter (ai-edge-litert) `available()` is False and
-callers read the picture.
+whether a hand was found.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import math
 from dataclasses import dataclass
 from importlib.resources import files
@@ -26,6 +26,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import onnxruntime as ort
 import torch
 from torch import nn
 
@@ -37,7 +38,9 @@ from .preprocess import CANONICAL_SIZE, canonical_rgb
 FORMAT = "asl-desktop-landmarks"
 POINTS = 21
 FEATURES = POINTS * 3
-PIPELINE = "hand_landmark_lite, 2 looks, no palm detector"  # stored with models and point caches
+# the points a landmark network learns from (stored with it and keyed in point caches): the
+# float model's, the same on every machine; the 8-bit model's differ by about 0.6 px of 64 (README)
+PIPELINE = "hand_landmark_lite, 2 looks, no palm detector"
 MODEL_SIDE = 224       # the landmark model's input
 FIRST_LOOK = 1.3       # side of the first look's box, in crop sides (the hand fills the crop)
 PALM_POINTS = [0, 1, 2, 3, 5, 6, 9, 10, 13, 14, 17, 18]  # what MediaPipe's tracker boxes
@@ -47,15 +50,24 @@ SEARCH_EVERY = 3       # frames, while no hand is in view (live)
 
 
 class LandmarksUnavailable(RuntimeError):
-    """Hand points cannot be found here: no LiteRT interpreter, or a damaged .tflite file."""
+    """Hand points cannot be found here: the landmark model file is missing or damaged."""
 
 
-def available() -> bool:
-    return importlib.util.find_spec("ai_edge_litert") is not None
+def int8_is_exact() -> bool:
+    """Whether ONNX Runtime's 8-bit kernels compute exactly here: x86-64 with AVX-512 VNNI.
+    Without VNNI its x86 kernels may saturate 16-bit sums (ONNX Runtime's quantization
+    documentation); other processors are not verified (README, Speed)."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__  # what numpy's own dispatch reads
+    except ImportError:  # moved in a later numpy: the float model is right everywhere
+        return False
+    return bool(__cpu_features__.get("AVX512VNNI"))
 
 
-def landmark_tflite() -> Path:
-    return Path(str(files("asl_desktop.resources"))) / "models" / "hand_landmark_lite.tflite"
+def landmark_onnx(int8: bool | None = None) -> Path:
+    """The shipped hand landmark model: 8-bit where that is exact (`int8_is_exact`), else float."""
+    int8 = int8_is_exact() if int8 is None else int8
+    return Path(str(files("asl_desktop.resources"))) / "models" / f"hand_landmark_lite{'_int8' * int8}.onnx"
 
 
 Box = tuple[float, float, float, float]  # centre x, centre y, side (pixels), rotation (radians)
@@ -79,46 +91,50 @@ def box_around(points: np.ndarray) -> Box:
     return float(middle[0]), float(middle[1]), float(max(width, height) * BOX_SCALE), rotation
 
 
+def model_patch(rgb: np.ndarray, box: Box) -> tuple[np.ndarray, np.ndarray]:
+    """The landmark model's 224 x 224 uint8 input cut from `rgb` along a box, and the 2 x 3
+    map from its pixels back to `rgb`'s."""
+    x, y, side, rotation = box
+    c, s = math.cos(rotation), math.sin(rotation)
+    k = side / MODEL_SIDE  # model pixels -> image pixels, turned by the box's rotation
+    to_image = np.array([[c * k, -s * k, x - (c - s) * side / 2],
+                         [s * k, c * k, y - (s + c) * side / 2]], np.float32)
+    patch = cv2.warpAffine(rgb, to_image, (MODEL_SIDE, MODEL_SIDE),
+                           flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE)
+    return patch, to_image
+
+
 class HandLandmarker:
     """The 21 hand points in a crop, or None. video=True follows the hand from frame to frame."""
 
     def __init__(self, video: bool = False, threads: int = 2, model: str | Path | None = None):
+        path = Path(model or landmark_onnx())
+        options = ort.SessionOptions()
+        options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
+        options.log_severity_level = 3  # errors only
         try:
-            from ai_edge_litert.interpreter import Interpreter
-        except ImportError as exc:
-            raise LandmarksUnavailable("hand landmarks need the LiteRT interpreter (pip install ai-edge-litert; "
-                                       "built for Linux x86-64, macOS arm64 and Windows x64)") from exc
-        path = Path(model or landmark_tflite())
-        try:
-            self._model = Interpreter(model_path=str(path), num_threads=threads)
-            self._model.allocate_tensors()
-        except (OSError, RuntimeError, ValueError) as exc:
+            self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+            names = [o.name for o in self._session.get_outputs()]
+            if self._session.get_inputs()[0].shape != [1, MODEL_SIDE, MODEL_SIDE, 3] or len(names) < 2:
+                raise ValueError("not 224 x 224 RGB in, points and presence out")
+        except Exception as exc:  # ONNX Runtime raises its own exception types
             raise LandmarksUnavailable(f"{path}: not a hand landmark model ({str(exc)[:200]})") from exc
-        self._input = self._model.get_input_details()[0]["index"]
-        outputs = self._model.get_output_details()
-        self._points, self._presence = outputs[0]["index"], outputs[1]["index"]
+        self._input = self._session.get_inputs()[0].name
+        self._outputs = names[:2]  # 21 x 3 points in model pixels, the hand-presence score
+        self._pixels = np.empty((1, MODEL_SIDE, MODEL_SIDE, 3), np.float32)
         self.video = video
         self._last: np.ndarray | None = None  # the previous frame's points (video)
 
     def look(self, rgb: np.ndarray, box: Box) -> tuple[np.ndarray, float]:
         """Points (21 x 3 in pixels of `rgb`, z on x's scale) and the hand-presence score in a box."""
-        x, y, side, rotation = box
-        c, s = math.cos(rotation), math.sin(rotation)
-        k = side / MODEL_SIDE  # model pixels -> image pixels, turned by the box's rotation
-        to_image = np.array([[c * k, -s * k, x - (c - s) * side / 2],
-                             [s * k, c * k, y - (s + c) * side / 2]], np.float32)
-        patch = cv2.warpAffine(rgb, to_image, (MODEL_SIDE, MODEL_SIDE),
-                               flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE)
-        model_input = self._model.tensor(self._input)  # written in place: no copy of 600 KB a look
-        np.multiply(patch, np.float32(1 / 255), out=model_input()[0])
-        del model_input  # the interpreter refuses to run while a view of its buffers is held
-        self._model.invoke()
-        found = self._model.get_tensor(self._points).reshape(POINTS, 3)
-        presence = float(self._model.get_tensor(self._presence).reshape(-1)[0])
+        patch, to_image = model_patch(rgb, box)
+        np.multiply(patch, np.float32(1 / 255), out=self._pixels[0])
+        found, presence = self._session.run(self._outputs, {self._input: self._pixels})
+        found = found.reshape(POINTS, 3)
         points = np.empty((POINTS, 3), np.float32)
         points[:, :2] = found[:, :2] @ to_image[:, :2].T + to_image[:, 2]
-        points[:, 2] = found[:, 2] * k
-        return points, presence
+        points[:, 2] = found[:, 2] * (box[2] / MODEL_SIDE)
+        return points, float(presence.reshape(-1)[0])
 
     def find_canonical(self, rgb: np.ndarray) -> np.ndarray | None:
         """Points (21 x 3: x, y and depth z in pixels of this crop) in canonical RGB pixels.

@@ -20,7 +20,7 @@ from .data import Progress, load_dataset, split_indices
 from .finetune import FinetuneConfig, finetune, holdout_split
 from .finetune import summary as finetune_summary
 from .landmark_training import extract_points, finetune_landmarks
-from .landmarks import available, features, load_landmark_model, save_landmark_model
+from .landmarks import features, load_landmark_model, save_landmark_model
 from .preprocess import CANONICAL_SIZE
 from .report import write_report
 from .train import TrainConfig, TrainingCallback, calibrate, calibration_on, predict_pixels, score, train
@@ -121,10 +121,10 @@ def run_finetune(model_path: str | Path, own_path: str | Path, out_dir: str | Pa
                  unseen_path: str | Path | None = None, load_progress: Progress | None = None,
                  landmarks: str | Path | None = None) -> RunOutput:
     """Fine-tune a checkpoint on a folder of own samples; write the same files as `run_training`.
-    With a hand-landmark model (and its interpreter), adapt it to the same samples too: the run's
+    With a hand-landmark model, adapt it to the same samples too: the run's
     `landmarks.pt` then sits beside its `model.pt`."""
     check_out_dir(Path(out_dir))
-    hand_model = load_landmark_model(landmarks) if landmarks and available() else None
+    hand_model = load_landmark_model(landmarks) if landmarks else None
     base = load_checkpoint(model_path)
     own = load_dataset(own_path, size=base.input_size, min_classes=1, progress=load_progress)
     replay = load_dataset(base_path, size=base.input_size, progress=load_progress) if base_path else None
@@ -217,7 +217,8 @@ def evaluate_model(model_path: str | Path, data_path: str | Path, out_dir: str |
     extra = {}
     if landmarks:
         hand_model = load_landmark_model(landmarks)
-        points = extract_points(load_dataset(data_path, size=CANONICAL_SIZE, min_classes=1).images, hands_progress)
+        points = extract_points(load_dataset(data_path, size=CANONICAL_SIZE, min_classes=1).images, hands_progress,
+                                live=True)
         found = ~np.isnan(points[:, 0, 0])
         picture_alone = score(probs, data.labels)["accuracy"]
         if found.any():

@@ -25,7 +25,7 @@ from .region import GuideBox, HandTracker, crop
 
 def one_thread_a_frame() -> None:
     """Torch and OpenCV each on one thread (process-wide), for one frame at a time: the GUI,
-    capture and the landmark interpreter keep the other core. Two spinning OpenMP pools on a
+    capture and the landmark look keep the other core. Two spinning OpenMP pools on a
     busy 2-core machine once made each frame 100x slower, and OpenCV's own pool stretched the
     slowest frames (README, Speed). Training runs in a process of its own."""
     torch.set_num_threads(1)
