@@ -111,6 +111,9 @@ class HandLandmarker:
         path = Path(model or landmark_onnx())
         options = ort.SessionOptions()
         options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
+        # its threads sleep when idle: spinning, they took the GUI's core (stalls of 92-131 ms
+        # against 19 in 6-minute soaks; README, Speed)
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3  # errors only
         try:
             self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
