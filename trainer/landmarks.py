@@ -26,13 +26,13 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import onnxruntime as ort
 import torch
 from torch import nn
 
 from .calibrate import calibrated
 from .checkpoint import CheckpointError, atomic_write, library_versions, read_payload
 from .labels import CLASSES
+from .ort_session import ort_session
 from .preprocess import CANONICAL_SIZE, canonical_rgb
 
 FORMAT = "asl-desktop-landmarks"
@@ -109,14 +109,8 @@ class HandLandmarker:
 
     def __init__(self, video: bool = False, threads: int = 2, model: str | Path | None = None):
         path = Path(model or landmark_onnx())
-        options = ort.SessionOptions()
-        options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
-        # its threads sleep when idle: spinning, they took the GUI's core (stalls of 92-131 ms
-        # against 19 in 6-minute soaks; README, Speed)
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        options.log_severity_level = 3  # errors only
         try:
-            self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+            self._session = ort_session(str(path), threads)
             names = [o.name for o in self._session.get_outputs()]
             if self._session.get_inputs()[0].shape != [1, MODEL_SIDE, MODEL_SIDE, 3] or len(names) < 2:
                 raise ValueError("not 224 x 224 RGB in, points and presence out")

@@ -18,6 +18,7 @@ from trainer.calibrate import calibrated
 from trainer.checkpoint import LoadedModel, load_checkpoint
 from trainer.labels import CLASSES
 from trainer.landmarks import HandReader
+from trainer.ort_session import ort_session
 from trainer.preprocess import CANONICAL_SIZE, canonical_rgb, normalize, shrink
 
 from .region import GuideBox, HandTracker, crop
@@ -91,10 +92,7 @@ def onnx_session(model: nn.Module, size: int) -> ort.InferenceSession:
         warnings.simplefilter("ignore", DeprecationWarning)  # the exporter's own notice
         torch.onnx.export(model, (torch.zeros(1, 3, size, size),), graph, dynamo=False,
                           input_names=["pixels"], output_names=["logits"])
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = options.inter_op_num_threads = 1
-    options.log_severity_level = 3  # errors only
-    return ort.InferenceSession(graph.getvalue(), options, providers=["CPUExecutionProvider"])
+    return ort_session(graph.getvalue(), threads=1)
 
 
 class Recognizer:
