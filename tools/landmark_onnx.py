@@ -16,6 +16,9 @@
 
        .venv/bin/python tools/landmark_onnx.py DATA [--photos 1000]
 
+   The 8-bit model then takes the patch's 0-255 pixels as they are (`bytes_in`): its first
+   step quantized the 0-1 input back to exactly those bytes.
+
 The two files' points agree to 0.5-0.6 px of a 64 px crop (README, Speed).
 """
 
@@ -26,6 +29,8 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import onnx
+from onnx import TensorProto, numpy_helper
 from onnxruntime.quantization import (CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType,
                                       quantize_static)
 
@@ -61,6 +66,28 @@ class Patches(CalibrationDataReader):
         return {"input_1": (self.pending.pop(0)[None] / np.float32(255)).astype(np.float32)}
 
 
+def bytes_in(path: Path) -> None:
+    """Let a quantized model read uint8 pixels: drop the QuantizeLinear after its input's
+    transpose (scale 1/255, zero point 0, which gives back the very bytes the 0-1 input was
+    made from) and type the input, and that transpose, uint8."""
+    model = onnx.load(str(path))
+    graph, name = model.graph, model.graph.input[0].name
+    transpose = next(n for n in graph.node if name in n.input)
+    quantize = next(n for n in graph.node if n.op_type == "QuantizeLinear" and n.input[0] == transpose.output[0])
+    consts = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+    scale, zero = (consts[quantize.input[i]] for i in (1, 2))
+    if transpose.op_type != "Transpose" or not np.isclose(scale, 1 / 255) or zero != 0 or zero.dtype != np.uint8:
+        raise SystemExit(f"{path}: the input is not quantized as bytes (scale {scale}, zero point {zero})")
+    for node in graph.node:
+        node.input[:] = [transpose.output[0] if i == quantize.output[0] else i for i in node.input]
+    graph.node.remove(quantize)
+    for info in [v for v in graph.value_info if v.name == transpose.output[0]]:  # typed float
+        graph.value_info.remove(info)
+    graph.input[0].type.tensor_type.elem_type = TensorProto.UINT8
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("data", help="training photos (a folder, .zip or .tar.gz with a folder per sign)")
@@ -74,6 +101,7 @@ def main() -> int:
     quantize_static(str(source), str(target), patches, quant_format=QuantFormat.QDQ, per_channel=True,
                     activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
                     calibrate_method=CalibrationMethod.MinMax)
+    bytes_in(target)
     print(f"{target}: {target.stat().st_size / 1e6:.1f} MB, calibrated on {patches.count} patches "
           f"of {len(chosen)} photos")
     return 0

@@ -118,6 +118,8 @@ class HandLandmarker:
             raise LandmarksUnavailable(f"{path}: not a hand landmark model ({str(exc)[:200]})") from exc
         self._input = self._session.get_inputs()[0].name
         self._outputs = names[:2]  # 21 x 3 points in model pixels, the hand-presence score
+        # the 8-bit model reads the patch's 0-255 pixels as they are, the float model 0-1
+        self._bytes = self._session.get_inputs()[0].type == "tensor(uint8)"
         self._pixels = np.empty((1, MODEL_SIDE, MODEL_SIDE, 3), np.float32)
         self.video = video
         self._last: np.ndarray | None = None  # the previous frame's points (video)
@@ -125,8 +127,12 @@ class HandLandmarker:
     def look(self, rgb: np.ndarray, box: Box) -> tuple[np.ndarray, float]:
         """Points (21 x 3 in pixels of `rgb`, z on x's scale) and the hand-presence score in a box."""
         patch, to_image = model_patch(rgb, box)
-        np.multiply(patch, np.float32(1 / 255), out=self._pixels[0])
-        found, presence = self._session.run(self._outputs, {self._input: self._pixels})
+        if self._bytes:
+            pixels = patch[None]
+        else:
+            pixels = self._pixels
+            np.multiply(patch, np.float32(1 / 255), out=pixels[0])
+        found, presence = self._session.run(self._outputs, {self._input: pixels})
         found = found.reshape(POINTS, 3)
         points = np.empty((POINTS, 3), np.float32)
         points[:, :2] = found[:, :2] @ to_image[:, :2].T + to_image[:, 2]
