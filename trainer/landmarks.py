@@ -120,7 +120,7 @@ class HandLandmarker:
         self._outputs = names[:2]  # 21 x 3 points in model pixels, the hand-presence score
         # the 8-bit model reads the patch's 0-255 pixels as they are, the float model 0-1
         self._bytes = self._session.get_inputs()[0].type == "tensor(uint8)"
-        self._pixels = np.empty((1, MODEL_SIDE, MODEL_SIDE, 3), np.float32)
+        self._pixels = None if self._bytes else np.empty((1, MODEL_SIDE, MODEL_SIDE, 3), np.float32)
         self.video = video
         self._last: np.ndarray | None = None  # the previous frame's points (video)
 
