@@ -77,7 +77,11 @@ def extract_points(images: np.ndarray, progress: Progress | None = None, workers
     Found by the float landmark model, which networks learn from, or with `live` by the one
     the app uses on this machine (`landmark_onnx()`), to score photos as the app reads them."""
     model = landmark_onnx() if live else landmark_onnx(int8=False)
-    key = hashlib.sha1(f"v{CACHE_VERSION}|{PIPELINE}|{model.name}|{images.shape}".encode()
+    try:  # keyed by the model's bytes: a changed file under the same name finds the points anew
+        model_bytes = model.read_bytes()
+    except OSError:
+        model_bytes = b""  # the landmarker says what is wrong with it
+    key = hashlib.sha1(f"v{CACHE_VERSION}|{PIPELINE}|{images.shape}".encode() + model_bytes
                        + images.tobytes()).hexdigest()
     cache = (cache_dir or default_cache_dir()) / f"landmarks-{key}.npy"
     if cache.exists():

@@ -112,14 +112,15 @@ class HandLandmarker:
         try:
             self._session = ort_session(str(path), threads)
             names = [o.name for o in self._session.get_outputs()]
-            if self._session.get_inputs()[0].shape != [1, MODEL_SIDE, MODEL_SIDE, 3] or len(names) < 2:
+            model_input = self._session.get_inputs()[0]
+            if model_input.shape != [1, MODEL_SIDE, MODEL_SIDE, 3] or len(names) < 2:
                 raise ValueError("not 224 x 224 RGB in, points and presence out")
         except Exception as exc:  # ONNX Runtime raises its own exception types
             raise LandmarksUnavailable(f"{path}: not a hand landmark model ({str(exc)[:200]})") from exc
-        self._input = self._session.get_inputs()[0].name
+        self._input = model_input.name
         self._outputs = names[:2]  # 21 x 3 points in model pixels, the hand-presence score
         # the 8-bit model reads the patch's 0-255 pixels as they are, the float model 0-1
-        self._bytes = self._session.get_inputs()[0].type == "tensor(uint8)"
+        self._bytes = model_input.type == "tensor(uint8)"
         self._pixels = None if self._bytes else np.empty((1, MODEL_SIDE, MODEL_SIDE, 3), np.float32)
         self.video = video
         self._last: np.ndarray | None = None  # the previous frame's points (video)
