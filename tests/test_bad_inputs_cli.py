@@ -52,6 +52,16 @@ def test_two_images_are_too_few(tmp_path, capsys):
     assert "too few" in capsys.readouterr().err and not (tmp_path / "run").exists()
 
 
+def test_landmark_training_names_a_hand_landmark_model_it_cannot_read(dataset_dir, tmp_path, capsys):
+    bad = tmp_path / "hand.onnx"
+    bad.write_bytes(b"not a model")
+    args = ["landmarks", str(dataset_dir), "--out", str(tmp_path / "run"), "--points-from", str(bad)]
+    assert train_main(args) == 2
+    err = capsys.readouterr().err
+    assert "hand.onnx: not a hand landmark model" in err and "Traceback" not in err
+    assert not (tmp_path / "run" / "landmarks.pt").exists()
+
+
 def test_unknown_training_settings_are_errors():
     with pytest.raises(ValueError, match="unknown training setting"):
         TrainConfig.for_arch("aslnet", epoch=5)

@@ -8,9 +8,15 @@
        python3.11 -m venv /tmp/tfvenv
        /tmp/tfvenv/bin/pip install tf2onnx==1.17.0 tensorflow-cpu==2.20.0
        /tmp/tfvenv/bin/python -m tf2onnx.convert --tflite hand_landmark_lite.tflite --opset 17 \\
-           --output resources/models/hand_landmark_lite.onnx
+           --output mediapipe_hand_landmark_lite.onnx
 
-2. Quantize it (this script): ONNX Runtime's static quantization (QDQ, unsigned 8-bit
+   (that file as converted is also in this repository's history:
+   `git show f766216:resources/models/hand_landmark_lite.onnx`)
+
+2. Make it sturdy on worse pictures, which writes `resources/models/hand_landmark_lite.onnx`:
+   `tools/sturdy_landmarks.py DATA --source mediapipe_hand_landmark_lite.onnx`.
+
+3. Quantize that (this script): ONNX Runtime's static quantization (QDQ, unsigned 8-bit
    activations, signed 8-bit weights per channel, min-max ranges), calibrated on the patches the
    app's looks cut from training photos (both looks of each photo where a hand is found):
 

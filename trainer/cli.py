@@ -14,6 +14,7 @@ from .checkpoint import CheckpointError
 from .data import DatasetError
 from .models import ARCHS
 from .finetune import FinetuneConfig
+from .landmarks import LandmarksUnavailable
 from .runs import calibrate_checkpoint, evaluate_model, new_run_dir, run_finetune, run_training
 from .train import TrainConfig, TrainingCallback
 
@@ -145,7 +146,8 @@ def cmd_evaluate(args) -> int:
 
 def cmd_landmarks(args) -> int:
     from .landmark_training import LandmarkConfig, train_landmarks
-    cfg = LandmarkConfig(**{k: v for k, v in (("epochs", args.epochs), ("seed", args.seed)) if v is not None})
+    cfg = LandmarkConfig(**{k: v for k, v in (("epochs", args.epochs), ("seed", args.seed),
+                                              ("points_from", args.points_from)) if v is not None})
     out = Path(args.out) if args.out else new_run_dir("landmarks")
     bar, progress = _load_bar("reading images")
     hands = tqdm(desc="finding hands", unit="img", dynamic_ncols=True, leave=False)
@@ -208,6 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--seed", type=int)
     m.add_argument("--out", help="output folder (default: a new folder in the user's runs folder)")
     m.add_argument("--unseen", metavar="DIR", help="labelled photos of other people, scored at the end")
+    m.add_argument("--points-from", metavar="ONNX", help="learn from the points of this hand landmark model "
+                   "(default: the shipped float one; the shipped network learned from MediaPipe's as converted)")
     m.set_defaults(func=cmd_landmarks)
     e = sub.add_parser("evaluate", help="score a model on a labelled folder and write a report")
     e.add_argument("model")
@@ -229,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, _interrupt)
     try:
         return args.func(args)
-    except (DatasetError, CheckpointError, ValueError) as exc:
+    except (DatasetError, CheckpointError, LandmarksUnavailable, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

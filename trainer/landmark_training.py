@@ -52,6 +52,9 @@ class LandmarkConfig:
     jitter: float = 0.02   # noise on every coordinate (features are about 1 across)
     flip: float = 0.5      # share of hands mirrored: a left hand is a mirrored right hand
     degraded: bool = True  # also learn from the points found in worse copies of the training photos
+    # the hand landmark model (.onnx) whose points it learns from; None: the shipped float one.
+    # The shipped network learned from MediaPipe's model as converted (README, Sturdy points)
+    points_from: str | None = None
 
     def __post_init__(self):
         if self.epochs < 1 or self.batch_size < 1 or self.lr <= 0:
@@ -72,11 +75,12 @@ def _find(rgb: np.ndarray) -> np.ndarray | None:
 
 
 def extract_points(images: np.ndarray, progress: Progress | None = None, workers: int | None = None,
-                   cache_dir: Path | None = None, live: bool = False) -> np.ndarray:
+                   cache_dir: Path | None = None, live: bool = False, model: str | Path | None = None) -> np.ndarray:
     """N x 21 x 3 hand points of canonical RGB images, NaN where no hand was found (cached).
-    Found by the float landmark model, which networks learn from, or with `live` by the one
-    the app uses on this machine (`landmark_onnx()`), to score photos as the app reads them."""
-    model = landmark_onnx() if live else landmark_onnx(int8=False)
+    Found by `model`, by default the float landmark model, which networks learn from, or with
+    `live` by the one the app uses on this machine (`landmark_onnx()`), to score photos as the
+    app reads them."""
+    model = Path(model) if model else landmark_onnx() if live else landmark_onnx(int8=False)
     try:  # keyed by the model's bytes: a changed file under the same name finds the points anew
         model_bytes = model.read_bytes()
     except OSError:
@@ -99,6 +103,7 @@ def extract_points(images: np.ndarray, progress: Progress | None = None, workers
         landmarker = HandLandmarker(video=False, model=model)
         found_points, stop = map(landmarker.find_canonical, images), landmarker.close
     else:
+        HandLandmarker(video=False, threads=1, model=model)  # a bad model file is named here, not in a worker
         pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker, initargs=(model,))
         found_points, stop = pool.imap(_find, images, chunksize=32), pool.terminate
     try:
@@ -191,10 +196,10 @@ def train_landmarks(data_path: str | Path, out_dir: str | Path, cfg: LandmarkCon
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ds = load_dataset(data_path, size=CANONICAL_SIZE, progress=load_progress)
-    points = extract_points(ds.images, progress)
+    points = extract_points(ds.images, progress, model=cfg.points_from)
     found = ~np.isnan(points[:, 0, 0])
     feats, labels = features(points[found]), ds.labels[found]
-    worse = extract_points(degraded(ds.images), progress) if cfg.degraded else None
+    worse = extract_points(degraded(ds.images), progress, model=cfg.points_from) if cfg.degraded else None
     found_per_class = {name: float(found[ds.labels == i].mean()) if (ds.labels == i).any() else None
                        for i, name in enumerate(CLASSES)}
     log(f"hand found in {found.mean():.1%} of {len(ds)} photos")

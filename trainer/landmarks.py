@@ -125,20 +125,24 @@ class HandLandmarker:
         self.video = video
         self._last: np.ndarray | None = None  # the previous frame's points (video)
 
-    def look(self, rgb: np.ndarray, box: Box) -> tuple[np.ndarray, float]:
-        """Points (21 x 3 in pixels of `rgb`, z on x's scale) and the hand-presence score in a box."""
-        patch, to_image = model_patch(rgb, box)
+    def run(self, patch: np.ndarray) -> tuple[np.ndarray, float]:
+        """The model's points (21 x 3, in its 224 px input's pixels) and hand-presence score."""
         if self._bytes:
             pixels = patch[None]
         else:
             pixels = self._pixels
             np.multiply(patch, np.float32(1 / 255), out=pixels[0])
         found, presence = self._session.run(self._outputs, {self._input: pixels})
-        found = found.reshape(POINTS, 3)
+        return found.reshape(POINTS, 3), float(presence.reshape(-1)[0])
+
+    def look(self, rgb: np.ndarray, box: Box) -> tuple[np.ndarray, float]:
+        """Points (21 x 3 in pixels of `rgb`, z on x's scale) and the hand-presence score in a box."""
+        patch, to_image = model_patch(rgb, box)
+        found, presence = self.run(patch)
         points = np.empty((POINTS, 3), np.float32)
         points[:, :2] = found[:, :2] @ to_image[:, :2].T + to_image[:, 2]
         points[:, 2] = found[:, 2] * (box[2] / MODEL_SIDE)
-        return points, float(presence.reshape(-1)[0])
+        return points, presence
 
     def find_canonical(self, rgb: np.ndarray) -> np.ndarray | None:
         """Points (21 x 3: x, y and depth z in pixels of this crop) in canonical RGB pixels.
