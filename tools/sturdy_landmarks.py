@@ -8,8 +8,9 @@ copies are made). It learns the teacher's points and hand-presence score on the 
 Only the weights change: they are written back into the teacher's ONNX graph, so the app, the
 quantization step and every other tool read the result as before. README, "Sturdy points".
 
-    .venv/bin/pip install onnx2torch==1.5.15
     .venv/bin/python tools/sturdy_landmarks.py DATA --source mediapipe_hand_landmark_lite.onnx
+
+It needs onnx2torch, which `make test` installs (the test extras).
 
 `--source` is step 1 of `tools/landmark_onnx.py` (tf2onnx's conversion); the result replaces
 `resources/models/hand_landmark_lite.onnx`, which `tools/landmark_onnx.py DATA` then quantizes.

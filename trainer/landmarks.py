@@ -1,7 +1,8 @@
 """Hand landmarks: the letter read from the hand's shape rather than its pixels (no Qt).
 
 MediaPipe's hand landmark model (Apache-2.0, from the mediapipe 0.10.21 wheel), converted to
-ONNX and run by ONNX Runtime, finds 21 points of the hand in a crop: 8-bit integer weights and
+ONNX, fine-tuned to find the same points in blurred and poorly compressed crops
+(`tools/sturdy_landmarks.py`) and run by ONNX Runtime, finds 21 points of the hand in a crop: 8-bit integer weights and
 activations (`hand_landmark_lite_int8.onnx`) on processors whose integer kernels are exact
 (x86-64 with AVX-512 VNNI), the float model (`hand_landmark_lite.onnx`) elsewhere; how both
 files were made: `tools/landmark_onnx.py`. Nothing is downloaded. `LandmarkNet` reads the
