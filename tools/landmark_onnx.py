@@ -43,8 +43,7 @@ from onnxruntime.quantization import (CalibrationDataReader, CalibrationMethod, 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from trainer.data import load_dataset  # noqa: E402
-from trainer.landmarks import (FIRST_LOOK, MIN_PRESENCE, HandLandmarker, box_around, landmark_onnx,  # noqa: E402
-                               model_patch)
+from trainer.landmarks import HandLandmarker, landmark_onnx, model_patch  # noqa: E402
 from trainer.preprocess import CANONICAL_SIZE  # noqa: E402
 
 
@@ -62,12 +61,7 @@ class Patches(CalibrationDataReader):
             rgb = next(self.images, None)
             if rgb is None:
                 return None
-            side = rgb.shape[0]
-            first = (side / 2, side / 2, side * FIRST_LOOK, 0.0)
-            self.pending.append(model_patch(rgb, first)[0])
-            points, presence = self.landmarker.look(rgb, first)
-            if presence >= MIN_PRESENCE:
-                self.pending.append(model_patch(rgb, box_around(points))[0])
+            self.pending += [model_patch(rgb, box)[0] for box in self.landmarker.photo_boxes(rgb)]
         self.count += 1
         return {"input_1": (self.pending.pop(0)[None] / np.float32(255)).astype(np.float32)}
 

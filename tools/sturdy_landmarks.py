@@ -35,24 +35,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from trainer.checkpoint import atomic_write  # noqa: E402
 from trainer.data import load_dataset  # noqa: E402
 from trainer.landmark_training import degraded  # noqa: E402
-from trainer.landmarks import (FIRST_LOOK, MIN_PRESENCE, POINTS, HandLandmarker, box_around,  # noqa: E402
-                               landmark_onnx, model_patch)
+from trainer.landmarks import MIN_PRESENCE, POINTS, HandLandmarker, landmark_onnx, model_patch  # noqa: E402
 from trainer.preprocess import CANONICAL_SIZE  # noqa: E402
 
 WORSE_SHARE = 0.6
 
 
 def looks(landmarker: HandLandmarker, images: np.ndarray) -> list[tuple[int, tuple]]:
-    """(photo, box) of the app's looks at each photo: the whole crop, and the box around the
-    hand where the first look finds one."""
-    boxes = []
-    for i, rgb in enumerate(images):
-        first = (CANONICAL_SIZE / 2, CANONICAL_SIZE / 2, CANONICAL_SIZE * FIRST_LOOK, 0.0)
-        boxes.append((i, first))
-        points, presence = landmarker.look(rgb, first)
-        if presence >= MIN_PRESENCE:
-            boxes.append((i, box_around(points)))
-    return boxes
+    """(photo, box) of the app's looks at each photo (`photo_boxes`)."""
+    return [(i, box) for i, rgb in enumerate(images) for box in landmarker.photo_boxes(rgb)]
 
 
 def jittered(box: tuple, rng: np.random.Generator) -> tuple:

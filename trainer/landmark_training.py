@@ -99,11 +99,10 @@ def extract_points(images: np.ndarray, progress: Progress | None = None, workers
             pass
     points = np.full((len(images), POINTS, 3), np.nan, np.float32)
     workers = workers or ((os.cpu_count() or 1) if len(images) >= POOL_FROM else 1)
+    landmarker = HandLandmarker(video=False, model=model)  # a bad model file is named here, not in a worker
     if workers == 1:  # also where no child process may be started (the app's training process)
-        landmarker = HandLandmarker(video=False, model=model)
         found_points, stop = map(landmarker.find_canonical, images), landmarker.close
     else:
-        HandLandmarker(video=False, threads=1, model=model)  # a bad model file is named here, not in a worker
         pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker, initargs=(model,))
         found_points, stop = pool.imap(_find, images, chunksize=32), pool.terminate
     try:

@@ -92,6 +92,12 @@ def box_around(points: np.ndarray) -> Box:
     return float(middle[0]), float(middle[1]), float(max(width, height) * BOX_SCALE), rotation
 
 
+def whole_crop(rgb: np.ndarray) -> Box:
+    """The first look's box: the whole (square) crop, with a margin."""
+    side = rgb.shape[0]
+    return side / 2, side / 2, side * FIRST_LOOK, 0.0
+
+
 def model_patch(rgb: np.ndarray, box: Box) -> tuple[np.ndarray, np.ndarray]:
     """The landmark model's 224 x 224 uint8 input cut from `rgb` along a box, and the 2 x 3
     map from its pixels back to `rgb`'s."""
@@ -145,6 +151,15 @@ class HandLandmarker:
         points[:, 2] = found[:, 2] * (box[2] / MODEL_SIDE)
         return points, presence
 
+    def photo_boxes(self, rgb: np.ndarray) -> list[Box]:
+        """The boxes a photo's two looks take: the whole crop, and the box around the hand
+        where the first look finds one (what the offline tools cut their patches along)."""
+        boxes = [whole_crop(rgb)]
+        points, presence = self.look(rgb, boxes[0])
+        if presence >= MIN_PRESENCE:
+            boxes.append(box_around(points))
+        return boxes
+
     def find_canonical(self, rgb: np.ndarray) -> np.ndarray | None:
         """Points (21 x 3: x, y and depth z in pixels of this crop) in canonical RGB pixels.
 
@@ -154,8 +169,7 @@ class HandLandmarker:
         if self.video and self._last is not None:
             points, presence = self.look(rgb, box_around(self._last))
         else:
-            side = rgb.shape[0]
-            points, presence = self.look(rgb, (side / 2, side / 2, side * FIRST_LOOK, 0.0))
+            points, presence = self.look(rgb, whole_crop(rgb))
             if presence >= MIN_PRESENCE and not self.video:
                 points, presence = self.look(rgb, box_around(points))
         self._last = points if presence >= MIN_PRESENCE else None
