@@ -17,8 +17,8 @@ from asl_desktop.core.region import GuideBox
 from trainer import landmark_training, landmarks
 from trainer.checkpoint import CheckpointError
 from trainer.labels import CLASSES
-from trainer.landmarks import (HandLandmarker, HandReader, LandmarkNet, features, landmark_onnx, load_landmark_model,
-                               save_landmark_model)
+from trainer.landmarks import (HandLandmarker, HandReader, LandmarkModel, LandmarkNet, features, landmark_onnx,
+                               load_landmark_model, original_landmark_onnx, save_landmark_model)
 
 
 def hand(rng, letter: int) -> np.ndarray:
@@ -183,6 +183,28 @@ def test_the_8_bit_landmark_model_is_used_only_where_its_arithmetic_is_exact(mon
     for exact, name in ((True, "hand_landmark_lite_int8.onnx"), (False, "hand_landmark_lite.onnx")):
         monkeypatch.setattr(landmarks, "int8_is_exact", lambda: exact)
         assert landmark_onnx().name == name and landmark_onnx().is_file()
+
+
+def test_my_signs_learns_from_the_points_of_both_landmark_models(tmp_path, monkeypatch):
+    """The shipped letter network learned from MediaPipe's model as converted while the app reads
+    with the sturdy one (README, Sturdy points); a fine-tune on both models' points read Massey
+    signers better than on either's (README, My signs). Held-back samples and other people are
+    scored as the app reads them."""
+    built = []
+
+    class Recorded(HandLandmarker):
+        def __init__(self, *args, model=None, **kwargs):
+            built.append(model)
+            super().__init__(*args, model=model, **kwargs)
+
+    monkeypatch.setattr(landmark_training, "HandLandmarker", Recorded)
+    monkeypatch.setattr(landmark_training, "default_cache_dir", lambda: tmp_path)
+    images, labels = np.stack([drawn_hand()] * 4), np.array([7, 7, 4, 4])
+    model = LandmarkModel(LandmarkNet().eval(), 1.0, {})
+    landmark_training.finetune_landmarks(model, images, labels, np.arange(2), np.arange(2, 4), epochs=1)
+    landmark_training.score_unseen(model, write_letters(tmp_path / "people", ["H", "E"], per_class=2))
+    assert built == [original_landmark_onnx(), landmark_onnx(int8=False), landmark_onnx(), landmark_onnx()]
+    assert original_landmark_onnx().read_bytes() != landmark_onnx(int8=False).read_bytes()
 
 
 def test_a_damaged_hand_landmark_model_file_is_refused_by_name(tmp_path):

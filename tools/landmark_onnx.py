@@ -10,8 +10,8 @@
        /tmp/tfvenv/bin/python -m tf2onnx.convert --tflite hand_landmark_lite.tflite --opset 17 \\
            --output mediapipe_hand_landmark_lite.onnx
 
-   (that file as converted is also in this repository's history:
-   `git show f766216:resources/models/hand_landmark_lite.onnx`)
+   That file ships as `resources/models/hand_landmark_lite_original.onnx`: letter networks
+   learn from its points.
 
 2. Make it sturdy on worse pictures, which writes `resources/models/hand_landmark_lite.onnx`:
    `tools/sturdy_landmarks.py DATA --source mediapipe_hand_landmark_lite.onnx`.

@@ -8,11 +8,12 @@ copies are made). It learns the teacher's points and hand-presence score on the 
 Only the weights change: they are written back into the teacher's ONNX graph, so the app, the
 quantization step and every other tool read the result as before. README, "Sturdy points".
 
-    .venv/bin/python tools/sturdy_landmarks.py DATA --source mediapipe_hand_landmark_lite.onnx
+    .venv/bin/python tools/sturdy_landmarks.py DATA
 
 It needs onnx2torch, which `make test` installs (the test extras).
 
-`--source` is step 1 of `tools/landmark_onnx.py` (tf2onnx's conversion); the result replaces
+The teacher (`--source`) is step 1 of `tools/landmark_onnx.py` (tf2onnx's conversion), shipped as
+`resources/models/hand_landmark_lite_original.onnx`; the result replaces
 `resources/models/hand_landmark_lite.onnx`, which `tools/landmark_onnx.py DATA` then quantizes.
 """
 
@@ -35,7 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from trainer.checkpoint import atomic_write  # noqa: E402
 from trainer.data import load_dataset  # noqa: E402
 from trainer.landmark_training import degraded  # noqa: E402
-from trainer.landmarks import MIN_PRESENCE, POINTS, HandLandmarker, landmark_onnx, model_patch  # noqa: E402
+from trainer.landmarks import (MIN_PRESENCE, POINTS, HandLandmarker, landmark_onnx, model_patch,  # noqa: E402
+                               original_landmark_onnx)
 from trainer.preprocess import CANONICAL_SIZE  # noqa: E402
 
 WORSE_SHARE = 0.6
@@ -93,7 +95,8 @@ def main() -> int:
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("data", help="training photos (a folder, .zip or .tar.gz with a folder per sign)")
-    ap.add_argument("--source", required=True, type=Path, help="MediaPipe's model as tf2onnx converted it")
+    ap.add_argument("--source", type=Path, default=original_landmark_onnx(),
+                    help="MediaPipe's model as tf2onnx converted it (default: %(default)s)")
     ap.add_argument("--out", type=Path, default=landmark_onnx(int8=False))
     ap.add_argument("--photos", type=int, default=4000, help="photos to learn from, drawn at random")
     ap.add_argument("--epochs", type=int, default=2)

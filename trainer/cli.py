@@ -211,7 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--out", help="output folder (default: a new folder in the user's runs folder)")
     m.add_argument("--unseen", metavar="DIR", help="labelled photos of other people, scored at the end")
     m.add_argument("--points-from", metavar="ONNX", help="learn from the points of this hand landmark model "
-                   "(default: the shipped float one; the shipped network learned from MediaPipe's as converted)")
+                   "(default: MediaPipe's as converted, resources/models/hand_landmark_lite_original.onnx)")
     m.set_defaults(func=cmd_landmarks)
     e = sub.add_parser("evaluate", help="score a model on a labelled folder and write a report")
     e.add_argument("model")

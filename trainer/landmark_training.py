@@ -1,9 +1,8 @@
 """Train and score the hand-landmark model (`asl-train landmarks`; no Qt).
 
-The photos are read at the canonical 64 px (`load_dataset(..., size=CANONICAL_SIZE)`), MediaPipe's
-landmark model (the float one, the same on every machine) finds the hand in each (in worker
-processes; the points are cached like the pixels), and a
-small network learns the letter from the points, with random mirroring, in-plane rotation,
+The photos are read at the canonical 64 px (`load_dataset(..., size=CANONICAL_SIZE)`),
+MediaPipe's landmark model (float, as converted, the same on every machine) finds the hand in
+each (in worker processes; the points are cached like the pixels), and a small network learns the letter from the points, with random mirroring, in-plane rotation,
 stretch and jitter so that other people's proportions and poses are not new to it, and from
 the points found in blurred and poorly compressed copies of the training photos, which come
 out less exact.
@@ -30,7 +29,7 @@ from .checkpoint import atomic_write
 from .data import Progress, default_cache_dir, load_dataset, split_indices
 from .labels import CLASSES
 from .landmarks import (PIPELINE, POINTS, HandLandmarker, LandmarkModel, LandmarkNet, Replay, features,
-                        landmark_onnx, save_landmark_model)
+                        landmark_onnx, original_landmark_onnx, save_landmark_model)
 from .preprocess import CANONICAL_SIZE
 
 CACHE_VERSION = 2
@@ -52,8 +51,8 @@ class LandmarkConfig:
     jitter: float = 0.02   # noise on every coordinate (features are about 1 across)
     flip: float = 0.5      # share of hands mirrored: a left hand is a mirrored right hand
     degraded: bool = True  # also learn from the points found in worse copies of the training photos
-    # the hand landmark model (.onnx) whose points it learns from; None: the shipped float one.
-    # The shipped network learned from MediaPipe's model as converted (README, Sturdy points)
+    # the hand landmark model (.onnx) whose points it learns from; None: MediaPipe's model as
+    # converted (`original_landmark_onnx`), not the sturdy one the app reads with (README, Sturdy points)
     points_from: str | None = None
 
     def __post_init__(self):
@@ -77,10 +76,10 @@ def _find(rgb: np.ndarray) -> np.ndarray | None:
 def extract_points(images: np.ndarray, progress: Progress | None = None, workers: int | None = None,
                    cache_dir: Path | None = None, live: bool = False, model: str | Path | None = None) -> np.ndarray:
     """N x 21 x 3 hand points of canonical RGB images, NaN where no hand was found (cached).
-    Found by `model`, by default the float landmark model, which networks learn from, or with
-    `live` by the one the app uses on this machine (`landmark_onnx()`), to score photos as the
-    app reads them."""
-    model = Path(model) if model else landmark_onnx() if live else landmark_onnx(int8=False)
+    Found by `model`, by default MediaPipe's model as converted, whose points networks learn
+    from, or with `live` by the one the app uses on this machine (`landmark_onnx()`), to score
+    photos as the app reads them."""
+    model = Path(model) if model else landmark_onnx() if live else original_landmark_onnx()
     try:  # keyed by the model's bytes: a changed file under the same name finds the points anew
         model_bytes = model.read_bytes()
     except OSError:
@@ -248,21 +247,30 @@ def finetune_landmarks(model: LandmarkModel, images: np.ndarray, labels: np.ndar
                        held_idx: np.ndarray, epochs: int = 40, lr: float = 3e-4, seed: int = 0,
                        progress: Progress | None = None) -> tuple[LandmarkModel, dict]:
     """Adapt a landmark model (left untouched) to one person's samples (canonical RGB, as the
-    My signs fine-tune splits them); samples with no hand found are left out. Each pass also
-    draws every sign from the model's replay statistics, when it has them, so the signs not
-    recorded are not forgotten. `progress` sees the hands being found (and may raise to cancel)."""
-    points = extract_points(images, progress, workers=1)
-    found = ~np.isnan(points[:, 0, 0])
-    train_idx, held_idx = train_idx[found[train_idx]], held_idx[found[held_idx]]
-    feats = features(np.nan_to_num(points))
+    My signs fine-tune splits them); samples with no hand found are left out. It learns from the
+    points both MediaPipe's model as converted (what the shipped network learned from) and the
+    sturdy one (what the app reads with) find in each sample: per Massey signer, that read their
+    held-back samples and the other signers better than either alone (README, My signs); the
+    held-back samples are scored as the app reads them. Each pass also draws every sign from the
+    model's replay statistics, when it has them, so the signs not recorded are not forgotten.
+    `progress` sees the hands being found (and may raise to cancel)."""
+    learnt = []
+    for part, points_from in enumerate((original_landmark_onnx(), landmark_onnx(int8=False))):
+        step = (lambda done, total, part=part: progress(part * total + done, 2 * total)) if progress else None
+        learnt.append(extract_points(images[train_idx], step, workers=1, model=points_from))
+    learnt = np.concatenate(learnt)
+    read = extract_points(images[held_idx], workers=1, live=True)
+    learnt_found, read_found = ~np.isnan(learnt[:, 0, 0]), ~np.isnan(read[:, 0, 0])
+    own_x = torch.as_tensor(features(learnt[learnt_found]))
+    own_y = torch.as_tensor(np.tile(labels[train_idx], 2)[learnt_found])
+    held_x, held_y = features(read[read_found]), labels[held_idx][read_found]
     net = LandmarkNet(shape=model.net.shape)
     net.load_state_dict(model.net.state_dict())
     tuned = LandmarkModel(net.eval(), model.temperature, {}, replay=model.replay)
-    before = accuracy(tuned, feats[held_idx], labels[held_idx])
-    if len(train_idx):
+    before = accuracy(tuned, held_x, held_y)
+    if len(own_x):
         cfg = LandmarkConfig(seed=seed)
         gen = torch.Generator().manual_seed(seed)
-        own_x, own_y = torch.as_tensor(feats[train_idx]), torch.as_tensor(labels[train_idx])
         opt = torch.optim.AdamW(net.parameters(), lr, weight_decay=cfg.weight_decay)
         for _ in range(epochs):
             x, y = own_x, own_y
@@ -270,5 +278,7 @@ def finetune_landmarks(model: LandmarkModel, images: np.ndarray, labels: np.ndar
                 drawn_x, drawn_y = model.replay.sample(REPLAY_PER_CLASS, gen)
                 x, y = torch.cat([own_x, drawn_x]), torch.cat([own_y, drawn_y])
             _epoch(net, x, y, cfg, opt, gen, 32)
-    return tuned, {"hand_found": float(found.mean()), "trained_on": len(train_idx), "held_back": len(held_idx),
-                   "held_back_before": before, "held_back_after": accuracy(tuned, feats[held_idx], labels[held_idx])}
+    trained_on = learnt_found.reshape(2, -1).any(0).sum()  # samples with a hand found by either model
+    found = (trained_on + read_found.sum()) / max(len(train_idx) + len(held_idx), 1)
+    return tuned, {"hand_found": float(found), "trained_on": int(trained_on), "held_back": len(held_x),
+                   "held_back_before": before, "held_back_after": accuracy(tuned, held_x, held_y)}

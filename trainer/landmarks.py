@@ -39,8 +39,8 @@ from .preprocess import CANONICAL_SIZE, canonical_rgb
 FORMAT = "asl-desktop-landmarks"
 POINTS = 21
 FEATURES = POINTS * 3
-# the points a landmark network learns from (stored with it and keyed in point caches): the
-# float model's, the same on every machine; the 8-bit model's differ by about 0.6 px of 64 (README)
+# how the points a landmark network learns from are found (stored with it and keyed in point
+# caches): by a float model (`original_landmark_onnx`), the same on every machine
 PIPELINE = "hand_landmark_lite, 2 looks, no palm detector"
 MODEL_SIDE = 224       # the landmark model's input
 FIRST_LOOK = 1.3       # side of the first look's box, in crop sides (the hand fills the crop)
@@ -69,6 +69,13 @@ def landmark_onnx(int8: bool | None = None) -> Path:
     """The shipped hand landmark model: 8-bit where that is exact (`int8_is_exact`), else float."""
     int8 = int8_is_exact() if int8 is None else int8
     return Path(str(files("asl_desktop.resources"))) / "models" / f"hand_landmark_lite{'_int8' * int8}.onnx"
+
+
+def original_landmark_onnx() -> Path:
+    """MediaPipe's float hand landmark model as converted, before the sturdy fine-tune: the one
+    whose points letter networks learn from, while the app finds hands with `landmark_onnx()`
+    (README, Sturdy points)."""
+    return Path(str(files("asl_desktop.resources"))) / "models" / "hand_landmark_lite_original.onnx"
 
 
 Box = tuple[float, float, float, float]  # centre x, centre y, side (pixels), rotation (radians)
