@@ -188,8 +188,8 @@ def test_the_8_bit_landmark_model_is_used_only_where_its_arithmetic_is_exact(mon
 def test_my_signs_learns_from_the_points_of_both_landmark_models(tmp_path, monkeypatch):
     """The shipped letter network learned from MediaPipe's model as converted while the app reads
     with the sturdy one (README, Sturdy points); a fine-tune on both models' points read Massey
-    signers better than on either's (README, My signs). Held-back samples and other people are
-    scored as the app reads them."""
+    signers as well as or better than on either's (README, My signs). Held-back samples and
+    other people are scored as the app reads them."""
     built = []
 
     class Recorded(HandLandmarker):

@@ -2,10 +2,10 @@
 
 The photos are read at the canonical 64 px (`load_dataset(..., size=CANONICAL_SIZE)`),
 MediaPipe's landmark model (float, as converted, the same on every machine) finds the hand in
-each (in worker processes; the points are cached like the pixels), and a small network learns the letter from the points, with random mirroring, in-plane rotation,
-stretch and jitter so that other people's proportions and poses are not new to it, and from
-the points found in blurred and poorly compressed copies of the training photos, which come
-out less exact.
+each (in worker processes; the points are cached like the pixels), and a small network learns
+the letter from the points, with random mirroring, in-plane rotation, stretch and jitter so
+that other people's proportions and poses are not new to it, and from the points found in
+blurred and poorly compressed copies of the training photos, which come out less exact.
 """
 
 from __future__ import annotations
@@ -248,12 +248,12 @@ def finetune_landmarks(model: LandmarkModel, images: np.ndarray, labels: np.ndar
                        progress: Progress | None = None) -> tuple[LandmarkModel, dict]:
     """Adapt a landmark model (left untouched) to one person's samples (canonical RGB, as the
     My signs fine-tune splits them); samples with no hand found are left out. It learns from the
-    points both MediaPipe's model as converted (what the shipped network learned from) and the
-    sturdy one (what the app reads with) find in each sample: per Massey signer, that read their
-    held-back samples and the other signers better than either alone (README, My signs); the
-    held-back samples are scored as the app reads them. Each pass also draws every sign from the
-    model's replay statistics, when it has them, so the signs not recorded are not forgotten.
-    `progress` sees the hands being found (and may raise to cancel)."""
+    points that both MediaPipe's model as converted (what the shipped network learned from) and
+    the sturdy one (what the app reads with) find in each sample: per Massey signer, that read
+    their other photos and the other signers as well as or better than either alone (README, My
+    signs). The held-back samples are scored as the app reads them. Each pass also draws every
+    sign from the model's replay statistics, when it has them, so the signs not recorded are not
+    forgotten. `progress` sees the hands being found (and may raise to cancel)."""
     learnt = []
     for part, points_from in enumerate((original_landmark_onnx(), landmark_onnx(int8=False))):
         step = (lambda done, total, part=part: progress(part * total + done, 2 * total)) if progress else None
