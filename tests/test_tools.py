@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from test_landmarks import drawn_hand
-from trainer.landmarks import HandLandmarker, landmark_onnx, model_patch
+from trainer.landmarks import HandLandmarker, model_patch, original_landmark_onnx
 
 
 def _tool(name: str):
@@ -22,7 +22,7 @@ def _tool(name: str):
 def test_fine_tuned_landmark_weights_are_written_back_into_the_model_the_app_runs(tmp_path):
     """What `sturdy_landmarks` trained in torch is what ONNX Runtime then computes."""
     onnx2torch = pytest.importorskip("onnx2torch")
-    source = landmark_onnx(int8=False)
+    source = original_landmark_onnx()  # the tool's teacher
     student = onnx2torch.convert(str(source))
     gen = torch.Generator().manual_seed(0)
     with torch.no_grad():

@@ -14,7 +14,7 @@
    learn from its points.
 
 2. Make it sturdy on worse pictures, which writes `resources/models/hand_landmark_lite.onnx`:
-   `tools/sturdy_landmarks.py DATA --source mediapipe_hand_landmark_lite.onnx`.
+   `tools/sturdy_landmarks.py DATA` (its teacher, `--source`, is the shipped original).
 
 3. Quantize that (this script): ONNX Runtime's static quantization (QDQ, unsigned 8-bit
    activations, signed 8-bit weights per channel, min-max ranges), calibrated on the patches the

@@ -2,10 +2,12 @@
 
 MediaPipe's hand landmark model (Apache-2.0, from the mediapipe 0.10.21 wheel), converted to
 ONNX, fine-tuned to find the same points in blurred and poorly compressed crops
-(`tools/sturdy_landmarks.py`) and run by ONNX Runtime, finds 21 points of the hand in a crop: 8-bit integer weights and
-activations (`hand_landmark_lite_int8.onnx`) on processors whose integer kernels are exact
-(x86-64 with AVX-512 VNNI), the float model (`hand_landmark_lite.onnx`) elsewhere; how both
-files were made: `tools/landmark_onnx.py`. Nothing is downloaded. `LandmarkNet` reads the
+(`tools/sturdy_landmarks.py`) and run by ONNX Runtime, finds 21 points of the hand in a crop:
+8-bit integer weights and activations (`hand_landmark_lite_int8.onnx`) on processors whose
+integer kernels are exact (x86-64 with AVX-512 VNNI), the float model (`hand_landmark_lite.onnx`)
+elsewhere; networks learn from the points of the model as converted
+(`hand_landmark_lite_original.onnx`). How the files were made: `tools/landmark_onnx.py`.
+Nothing is downloaded. `LandmarkNet` reads the
 letter from where those points sit relative to each other. A shape looks alike across people,
 skin, lighting and rooms, where pixels do not (README: Massey).
 
@@ -65,17 +67,21 @@ def int8_is_exact() -> bool:
     return bool(__cpu_features__.get("AVX512VNNI"))
 
 
+def _shipped(name: str) -> Path:
+    return Path(str(files("asl_desktop.resources"))) / "models" / name
+
+
 def landmark_onnx(int8: bool | None = None) -> Path:
     """The shipped hand landmark model: 8-bit where that is exact (`int8_is_exact`), else float."""
     int8 = int8_is_exact() if int8 is None else int8
-    return Path(str(files("asl_desktop.resources"))) / "models" / f"hand_landmark_lite{'_int8' * int8}.onnx"
+    return _shipped(f"hand_landmark_lite{'_int8' * int8}.onnx")
 
 
 def original_landmark_onnx() -> Path:
     """MediaPipe's float hand landmark model as converted, before the sturdy fine-tune: the one
     whose points letter networks learn from, while the app finds hands with `landmark_onnx()`
     (README, Sturdy points)."""
-    return Path(str(files("asl_desktop.resources"))) / "models" / "hand_landmark_lite_original.onnx"
+    return _shipped("hand_landmark_lite_original.onnx")
 
 
 Box = tuple[float, float, float, float]  # centre x, centre y, side (pixels), rotation (radians)
