@@ -1,8 +1,8 @@
 """Does the accuracy depend on the source resolution? The Massey photos (64 px) scored
-through other paths to 28x28: upscaled to 400 px and 1080 px first, re-encoded as a poor
-JPEG, slightly blurred. With the canonical preprocessing path the figures should agree
-within a point. Scored twice: the picture model alone, and as the app reads them (hand
-landmarks where a hand is found, the picture otherwise).
+through other paths to 28x28: upscaled to 400 px and 1080 px first, re-encoded as a poorer
+JPEG (quality 60 and 40), slightly blurred (sigma 0.5 and 0.8 px). With the canonical
+preprocessing path the figures should agree within a point. Scored twice: the picture model
+alone, and as the app reads them (hand landmarks where a hand is found, the picture otherwise).
 
 Run: .venv/bin/python bench/resolution.py [--massey DIR] [--model PATH] [--landmarks PATH]
 """
@@ -37,7 +37,9 @@ PATHS = {
     "upscaled to 400 px (cubic)": lambda im: cv2.resize(im, (400, 400), interpolation=cv2.INTER_CUBIC),
     "upscaled to 400 px, JPEG q60": lambda im: _jpeg(cv2.resize(im, (400, 400), interpolation=cv2.INTER_CUBIC), 60),
     "upscaled to 1080 px (linear)": lambda im: cv2.resize(im, (1080, 1080), interpolation=cv2.INTER_LINEAR),
+    "re-encoded as JPEG q60": lambda im: _jpeg(im, 60),
     "re-encoded as JPEG q40": lambda im: _jpeg(im, 40),
+    "Gaussian blur, sigma 0.5 px": lambda im: cv2.GaussianBlur(im, (0, 0), 0.5),
     "Gaussian blur, sigma 0.8 px": lambda im: cv2.GaussianBlur(im, (0, 0), 0.8),
 }
 
