@@ -25,7 +25,7 @@
    The 8-bit model then takes the patch's 0-255 pixels as they are (`bytes_in`): its first
    step quantized the 0-1 input back to exactly those bytes.
 
-The two files' points agree to about 0.5 px of a 64 px crop (README, Speed).
+The two files' points agree to about 0.5 px of a 64 px crop (docs/measurements.md, Speed).
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ class LandmarksUnavailable(RuntimeError):
 def int8_is_exact() -> bool:
     """Whether ONNX Runtime's 8-bit kernels compute exactly here: x86-64 with AVX-512 VNNI.
     Without VNNI its x86 kernels may saturate 16-bit sums (ONNX Runtime's quantization
-    documentation); other processors are not verified (README, Speed)."""
+    documentation); other processors are not verified (docs/measurements.md, Speed)."""
     try:
         from numpy._core._multiarray_umath import __cpu_features__  # what numpy's own dispatch reads
     except ImportError:  # moved in a later numpy: the float model is right everywhere
@@ -239,7 +239,7 @@ def hand_shape(x):
 class LandmarkNet(nn.Module):
     """63 landmark features (and, with `shape`, the 29 of `hand_shape` computed from them) ->
     29 classes: two hidden layers of 256 with dropout. The shape numbers lifted Massey from
-    0.746-0.747 to 0.760-0.767 over three seeds (README); files made before them load without."""
+    0.746-0.747 to 0.760-0.767 over three seeds (docs/measurements.md); files made before them load without."""
 
     def __init__(self, num_classes: int = len(CLASSES), hidden: int = 256, dropout: float = 0.2,
                  shape: bool = True):
@@ -255,7 +255,7 @@ class LandmarkNet(nn.Module):
 
     def numpy_forward(self, x: np.ndarray) -> np.ndarray:
         """`forward` in eval mode (Linear, ReLU; Dropout passes) on a numpy array: a live
-        frame's read without torch's per-operation cost (0.75 -> 0.2 ms; README, Speed)."""
+        frame's read without torch's per-operation cost (0.75 -> 0.2 ms; docs/measurements.md, Speed)."""
         h = np.concatenate([x, hand_shape(x)], axis=1) if self.shape else x
         for layer in self.layers:
             if isinstance(layer, nn.Linear):
@@ -349,7 +349,7 @@ class HandReader:
     """A BGR crop -> (points, probabilities) from its landmarks, or None when no hand is found.
 
     On video, while no hand is in view it looks for one on every SEARCH_EVERY-th frame only
-    (README, Speed); `looked` says whether this frame's read looked."""
+    (docs/measurements.md, Speed); `looked` says whether this frame's read looked."""
 
     def __init__(self, model: LandmarkModel, video: bool = False):
         self.model = model

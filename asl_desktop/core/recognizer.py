@@ -28,7 +28,7 @@ def one_thread_a_frame() -> None:
     """Torch and OpenCV each on one thread (process-wide), for one frame at a time: the GUI,
     capture and the landmark look keep the other core. Two spinning OpenMP pools on a
     busy 2-core machine once made each frame 100x slower, and OpenCV's own pool stretched the
-    slowest frames (README, Speed). Training runs in a process of its own."""
+    slowest frames (docs/measurements.md, Speed). Training runs in a process of its own."""
     torch.set_num_threads(1)
     cv2.setNumThreads(1)
 
@@ -65,7 +65,7 @@ class FrameResult:
 
 class Classifier:
     """A loaded checkpoint ready for single-crop inference, run by ONNX Runtime on one thread:
-    a crop read in about a third of torch's time (README, Speed). `loaded.model` stays the
+    a crop read in about a third of torch's time (docs/measurements.md, Speed). `loaded.model` stays the
     torch network it was exported from."""
 
     def __init__(self, loaded: LoadedModel):
@@ -107,7 +107,7 @@ class Recognizer:
 
     A frame is read from the picture or from the hand's shape, never both: on a frame where
     the `HandReader` looked for a hand (every third, while none is in view) and found none,
-    the previous frame's picture read stands (README, Speed).
+    the previous frame's picture read stands (docs/measurements.md, Speed).
     """
 
     def __init__(self, classifier: Classifier, guide: GuideBox | None = None,
