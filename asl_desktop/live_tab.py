@@ -264,6 +264,8 @@ class LiveTab(QWidget):
     def _on_ended(self, text: str) -> None:
         self.view.show_message(f"{text}. Press Ctrl+R to play it again, open another file, or pick a camera.")
         self._ended = True
+        self.hold_bar.setValue(0)  # nothing is being held any more
+        self.hold_bar.setFormat("source ended")
         corrected = self.session.finish_word()  # the last word is finished too (as in `transcribe`)
         self._show_text(self.session.text)
         self.status.emit(f"{self._source_text} · ended"
@@ -290,8 +292,9 @@ class LiveTab(QWidget):
         self.chart.set_top(p.top)
         state = step.spelling
         if state is not None:
-            self.hold_bar.setValue(int(state.progress * 100))
-            self.hold_bar.setFormat(f"holding {state.candidate}" if state.candidate else "hold to commit")
+            if not self._ended:  # a frame read after the end leaves the bar empty
+                self.hold_bar.setValue(int(state.progress * 100))
+                self.hold_bar.setFormat(f"holding {state.candidate}" if state.candidate else "hold to commit")
             if state.committed:
                 self._show_text(self.session.text)  # not step.text: a Backspace may have come since
                 if state.committed == "space" and settings.read(settings.SPEAK_WORDS):

@@ -264,6 +264,15 @@ def test_when_a_video_ends_its_last_word_is_autocorrected_as_in_transcribe(qtbot
     assert "corrected HELO to HELLO" in window.statusBar().currentMessage()
 
 
+def test_the_hold_bar_empties_when_a_video_ends_mid_hold(qtbot, tiny_model, tmp_path):
+    video = write_video(tmp_path / "l.avi", sign_frames(["L"] * 12))  # ends while L is held
+    window = make_window(qtbot, str(video), tiny_model)
+    qtbot.waitUntil(lambda: "End of" in window.live.view.message, timeout=30000)
+    qtbot.wait(300)  # a frame still being read when the file ended
+    bar = window.live.hold_bar
+    assert (bar.value(), bar.format()) == (0, "source ended")
+
+
 def test_focus_goes_to_the_video_after_opening_and_ctrl_r_replays(qtbot, tiny_model, tmp_path):
     from PySide6.QtGui import QAction
     video = write_video(tmp_path / "v.avi", sign_frames(["L"] * 30))
