@@ -239,7 +239,8 @@ def hand_shape(x):
 class LandmarkNet(nn.Module):
     """63 landmark features (and, with `shape`, the 29 of `hand_shape` computed from them) ->
     29 classes: two hidden layers of 256 with dropout. The shape numbers lifted Massey from
-    0.746-0.747 to 0.760-0.767 over three seeds (docs/measurements.md); files made before them load without."""
+    0.746-0.747 to 0.760-0.767 over three seeds (docs/measurements.md); files made before
+    them load without."""
 
     def __init__(self, num_classes: int = len(CLASSES), hidden: int = 256, dropout: float = 0.2,
                  shape: bool = True):
@@ -255,7 +256,8 @@ class LandmarkNet(nn.Module):
 
     def numpy_forward(self, x: np.ndarray) -> np.ndarray:
         """`forward` in eval mode (Linear, ReLU; Dropout passes) on a numpy array: a live
-        frame's read without torch's per-operation cost (0.75 -> 0.2 ms; docs/measurements.md, Speed)."""
+        frame's read without torch's per-operation cost (0.75 -> 0.2 ms; docs/measurements.md,
+        Speed)."""
         h = np.concatenate([x, hand_shape(x)], axis=1) if self.shape else x
         for layer in self.layers:
             if isinstance(layer, nn.Linear):

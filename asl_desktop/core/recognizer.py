@@ -65,8 +65,8 @@ class FrameResult:
 
 class Classifier:
     """A loaded checkpoint ready for single-crop inference, run by ONNX Runtime on one thread:
-    a crop read in about a third of torch's time (docs/measurements.md, Speed). `loaded.model` stays the
-    torch network it was exported from."""
+    a crop read in about a third of torch's time (docs/measurements.md, Speed).
+    `loaded.model` stays the torch network it was exported from."""
 
     def __init__(self, loaded: LoadedModel):
         self.loaded = loaded
