@@ -69,6 +69,8 @@ class MySignsTab(QWidget):
         self.view.set_guide(live.view.guide)
         self.view.guide_changed.connect(live.set_guide)
         live.view.guide_changed.connect(self.view.set_guide)
+        live.view.message_changed.connect(self._on_source_message)
+        self.view.show_message(live.view.message)
 
     # layout ------------------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -293,7 +295,14 @@ class MySignsTab(QWidget):
         self.queue = []
         self.record_button.setEnabled(True)
         self.stop_button.setEnabled(False)
-        self.view.show_message("")
+        self.view.show_message(self.live.view.message)
+
+    @Slot(str)
+    def _on_source_message(self, text: str) -> None:
+        """While nothing is recorded, the view says what the live view says of the source
+        (opening, no camera, paused, ended)."""
+        if self.recording is None:
+            self.view.show_message(text)
 
     @Slot(object)
     def on_result(self, step: Step) -> None:

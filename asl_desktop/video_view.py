@@ -23,6 +23,7 @@ def bgr_to_qimage(image: np.ndarray) -> QImage:
 
 class VideoView(QWidget):
     guide_changed = Signal(object)  # GuideBox
+    message_changed = Signal(str)   # the text over the image ("" when none)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -47,8 +48,10 @@ class VideoView(QWidget):
         self.update()
 
     def show_message(self, text: str) -> None:
-        self.message = text
-        self.update()
+        if text != self.message:
+            self.message = text
+            self.message_changed.emit(text)
+            self.update()
 
     def set_guide(self, guide: GuideBox) -> None:
         self.guide = guide

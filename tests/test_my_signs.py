@@ -35,6 +35,18 @@ def window(qtbot, tiny_model, tmp_path):
     w.close()
 
 
+def test_my_signs_view_says_what_the_live_view_says_about_the_source(qtbot, tiny_model, tmp_path):
+    video = write_video(tmp_path / "short.avi", sign_frames(["L"] * 45))
+    w = MainWindow(source=str(video), model=str(tiny_model))
+    qtbot.addWidget(w)
+    w.show()
+    tab = w.my_signs
+    w.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.view.image is not None, timeout=10000)
+    assert tab.view.message == ""  # the video plays: no "Starting camera..." over it
+    qtbot.waitUntil(lambda: "End of short.avi" in tab.view.message, timeout=30000)
+
+
 def test_set_names_are_checked():
     assert valid_set_name("  Ana office ") == "Ana office"
     for bad in ("", "../x", ".hidden", "a/b", "x" * 41):
