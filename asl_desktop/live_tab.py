@@ -223,7 +223,11 @@ class LiveTab(QWidget):
         self.stop_capture()
         self.source_spec = spec
         self.view.setFocus()
-        self.session.restart()
+        corrected = self.session.restart()  # a new source starts a new word
+        self._show_text(self.session.text)
+        self.panel.set_suggestions([])
+        if corrected:
+            self.status.emit(f"corrected {corrected[0]} to {corrected[1]}")
         self._ended = False
         camera = is_camera_spec(spec)
         self.view.show_message(f"Opening {f'camera {spec}' if camera else spec}...")

@@ -243,6 +243,23 @@ def test_the_window_and_transcribe_spell_the_same_text_from_the_same_video(qtbot
     assert headless == "HELLOEL" and window.live.session.text == headless
 
 
+def test_replaying_a_video_spells_it_again_as_a_new_word(qtbot, tiny_model, tmp_path):
+    from PySide6.QtGui import QAction
+    labels = ["nothing"] * 10 + ["H"] * 16 + ["E"] * 16 + ["nothing"] * 4
+    video = write_video(tmp_path / "he.avi", sign_frames(labels))
+    window = make_window(qtbot, str(video), tiny_model)
+    window.live.hold.setValue(0.4)
+    qtbot.waitUntil(lambda: "Ctrl+R" in window.live.view.message, timeout=30000)
+    qtbot.wait(300)
+    assert window.live.text.toPlainText() == "HE"
+    [play_again] = [a for a in window.findChildren(QAction) if a.shortcut().toString() == "Ctrl+R"]
+    play_again.trigger()
+    assert window.live.text.toPlainText() == "HE ␣"  # the next word starts at once, shown as such
+    qtbot.waitUntil(lambda: "Ctrl+R" in window.live.view.message, timeout=30000)
+    qtbot.wait(300)
+    assert window.live.session.text == "HE HE" and window.live.text.toPlainText() == "HE HE"
+
+
 def test_a_video_opened_at_start_up_is_read_from_its_first_frame(qtbot, tiny_model, tmp_path):
     video = write_video(tmp_path / "h.avi", sign_frames(["H"] * 30 + ["nothing"] * 10))  # H at once
     window = make_window(qtbot, str(video), tiny_model)

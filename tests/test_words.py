@@ -118,3 +118,25 @@ def test_transcribe_autocorrect_turns_a_near_miss_into_the_word(tiny_model, tmp_
     assert capsys.readouterr().out.strip() == "HELO"
     assert transcribe_main([str(video), "--model", str(tiny_model), "--hold", "0.4"]) == 0  # on by default
     assert capsys.readouterr().out.strip() == "HELLO"
+
+
+def test_a_new_source_starts_a_new_word(english):
+    """Switching sources mid-word finishes the word (autocorrect applies) and adds a space; the
+    last letter may start the next source's word at once."""
+    session = LiveSession(Speller(hold=0.5), vocabulary=english)
+    session.set_words(autocorrect=True)
+    feed_word(session, "WORL")
+    assert session.restart() == ("WORL", "WORLD")
+    assert session.text == "WORLD "
+    t = 0.0
+    for _ in range(10):  # L held to its commit: without a pause, L is not committed again ...
+        session.speller.update(t, {"L": 0.9})
+        t += 0.1
+    assert session.text == "WORLD L"
+    assert session.restart() is None  # ... until a new source starts
+    for _ in range(10):
+        session.speller.update(t, {"L": 0.9})
+        t += 0.1
+    assert session.text == "WORLD L L"
+    session.restart()
+    assert session.text == "WORLD L L "  # one space, however often it is replayed

@@ -104,13 +104,16 @@ class LiveSession:
     def finish_word(self) -> tuple[str, str] | None:
         """The source ended mid-word: treat the last word as finished (autocorrect applies)."""
         with self._lock:
-            if not self.speller.evidence:
-                return None
-            self.speller.finished, self.speller.evidence = self.speller.evidence, []
-            self.speller.text += " "
-            corrected = self._correct_finished()
-            self.speller.text = self.speller.text[:-1]
-            return corrected
+            return self._finish_word()
+
+    def _finish_word(self) -> tuple[str, str] | None:
+        if not self.speller.evidence:
+            return None
+        self.speller.finished, self.speller.evidence = self.speller.evidence, []
+        self.speller.text += " "
+        corrected = self._correct_finished()
+        self.speller.text = self.speller.text[:-1]
+        return corrected
 
     def accept(self, word: str) -> str:
         """Put a suggestion in place of the word being spelled, then a space; returns the text."""
@@ -159,11 +162,16 @@ class LiveSession:
             self.speller.reset_hold()
             self._times.clear()
 
-    def restart(self) -> None:
-        """A new source: forget the letter being held and the frame rate, keep the text."""
+    def restart(self) -> tuple[str, str] | None:
+        """A new source starts a new word: the text stays, its last word is finished (autocorrect
+        applies; returned as in `finish_word`) and a space follows it; the letter being held and
+        the frame rate are forgotten."""
         with self._lock:
-            self.speller.reset_hold()
+            corrected = self._finish_word()
+            self.speller.break_word()
+            self.suggestions, self._undo = [], None
             self._times.clear()
+            return corrected
 
     def set_threshold(self, value: float) -> None:
         with self._lock:

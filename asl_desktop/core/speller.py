@@ -49,6 +49,14 @@ class Speller:
         self._candidate = None
         self._unsure_since = None
 
+    def break_word(self) -> None:
+        """A new word starts here (a new source): a space ends any text, the last letter may come again."""
+        if self.text and not self.text.endswith(" "):
+            self.text += " "
+        self.evidence = []
+        self._blocked = None
+        self.reset_hold()
+
     def clear(self) -> None:
         self.text = ""
         self.evidence = []
