@@ -27,7 +27,7 @@ from . import settings
 from .core.frames import available_cameras, is_camera_spec
 from .core.region import GuideBox
 from .core.session import LiveSession, Step
-from .core.speller import Speller
+from .core.speller import Speller, SpellerState
 from .core.words import add_user_word, user_words_path
 from .text_panel import TextPanel
 from .threads import WorkerThread
@@ -80,7 +80,7 @@ class LiveTab(QWidget):
         self._source_text = ""
         self._ended = False
         self._inference_failing = False
-        self._closed = False
+        self.closed = False
         guide = GuideBox(settings.read(settings.GUIDE_CX), settings.read(settings.GUIDE_CY),
                          settings.read(settings.GUIDE_SIZE))
         mirror, auto = settings.read(settings.MIRROR), settings.read(settings.AUTO)
@@ -88,6 +88,7 @@ class LiveTab(QWidget):
                                    guide, mirror, auto)
         self.session.set_words(autocorrect=settings.read(settings.AUTOCORRECT),
                                space_accepts=settings.read(settings.SPACE_ACCEPTS))
+        self.session.set_guessing(settings.read(settings.GUESS))
         self._build_ui(guide, mirror, auto)
 
         self.inference = InferenceWorker(self.slot, self.session)
@@ -218,7 +219,7 @@ class LiveTab(QWidget):
 
     def open_source(self, spec: str | int) -> None:
         """Switch to a camera index, video file or image folder (opened on the capture thread)."""
-        if self._closed:  # a model that finished loading after the window closed asks for none
+        if self.closed:  # a model that finished loading after the window closed asks for none
             return
         self.stop_capture()
         self.source_spec = spec
@@ -250,7 +251,7 @@ class LiveTab(QWidget):
 
     def shutdown(self) -> None:
         """Stop every thread; called when the window closes."""
-        self._closed = True
+        self.closed = True
         self.stop_capture()
         self.inference_thread.stop()
         hands = self.session.use_hands(None)
@@ -298,7 +299,7 @@ class LiveTab(QWidget):
         if state is not None:
             if not self._ended:  # a frame read after the end leaves the bar empty
                 self.hold_bar.setValue(int(state.progress * 100))
-                self.hold_bar.setFormat(f"holding {state.candidate}" if state.candidate else "hold to commit")
+                self.hold_bar.setFormat(_hold_text(state))
             if state.committed:
                 self._show_text(self.session.text)  # not step.text: a Backspace may have come since
                 if state.committed == "space" and settings.read(settings.SPEAK_WORDS):
@@ -427,3 +428,9 @@ class LiveTab(QWidget):
 
     def initial_source(self) -> str | int:
         return settings.read(settings.CAMERA)
+
+
+def _hold_text(state: SpellerState) -> str:
+    if not state.candidate:
+        return "hold to commit"
+    return f"holding {state.candidate}" if state.sure else f"unclear: guessing {state.candidate}?"

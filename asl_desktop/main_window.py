@@ -133,6 +133,8 @@ class MainWindow(QMainWindow):
         self._action(menu, "The s&pace sign takes the top suggestion", toggle(settings.SPACE_ACCEPTS,
                      lambda on: live.session.set_words(space_accepts=on)), None, True,
                      settings.read(settings.SPACE_ACCEPTS))
+        self._action(menu, "&Guess an unclear letter held still", toggle(settings.GUESS, live.session.set_guessing),
+                     None, True, settings.read(settings.GUESS))
         self._action(menu, "Add the word to &my words", live.add_word, "Ctrl+D")
         menu.addSeparator()
         speak = self._action(menu, "&Speak the text", lambda: panel.speak(), "Ctrl+Shift+S")
@@ -249,6 +251,9 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def closeEvent(self, event) -> None:
+        if self.live.closed:  # a second close (Qt sends one per close() of a window never shown)
+            event.accept()
+            return
         if self.training is not None and not self.training.confirm_close():
             event.ignore()
             return

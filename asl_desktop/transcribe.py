@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--autocorrect", action=argparse.BooleanOptionalAction, default=True,
                    help="replace each finished word by a clearly more likely English (or your own) word, "
                    "as the window does by default")
+    p.add_argument("--guess", action=argparse.BooleanOptionalAction, default=True,
+                   help="commit a letter held still but never clearly read as a best guess, as the window does by default")
     p.add_argument("--no-landmarks", dest="landmarks", action="store_false",
                    help="read every frame from the picture (default: from the hand's landmarks where a hand is found)")
     p.add_argument("--fps", type=_positive, default=5.0, help="images per second for an image folder")
@@ -78,6 +80,7 @@ def transcribe(args) -> str:
                           Classifier.from_path(args.model),
                           Vocabulary.english() if args.autocorrect else None, hands)
     session.set_words(autocorrect=args.autocorrect)
+    session.set_guessing(args.guess)
     frames = 0
     with open_source(args.source, folder_fps=args.fps) as source, closing(hands) if hands else nullcontext():
         try:

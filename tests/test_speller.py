@@ -1,3 +1,5 @@
+import pytest
+
 from asl_desktop.core.speller import Speller
 
 
@@ -59,8 +61,11 @@ def test_space_del_and_nothing():
 
 
 def test_low_confidence_and_flicker_commit_nothing():
-    s = Speller(hold=0.5)
+    s = Speller(hold=0.5, patience=0)  # no best guesses
     feed(s, [("A", 0.35, 3)])  # never clearly on top
+    assert s.text == ""
+    s = Speller(hold=0.5)
+    feed(s, [("A", 0.25, 3)])  # on top, but under the floor for a best guess
     assert s.text == ""
     t = 0.0
     for i in range(120):  # a different letter every frame: the average has no clear winner
@@ -69,11 +74,41 @@ def test_low_confidence_and_flicker_commit_nothing():
     assert s.text == ""
 
 
-def test_two_letters_close_together_are_not_clear():
+def test_two_letters_close_together_are_not_clear_but_held_still_give_one_best_guess():
+    s = Speller(hold=0.3)  # a guess after 1.3 x 0.3 s
+    states = [s.update(i / 30, {"M": 0.48, "N": 0.42, "E": 0.1}) for i in range(11)]
+    assert s.text == ""  # held for the clear hold time: not clear, nothing committed yet
+    assert states[-1].candidate == "M" and not states[-1].sure and 0.5 < states[-1].progress < 1
+    states = [s.update(i / 30, {"M": 0.48, "N": 0.42, "E": 0.1}) for i in range(11, 120)]
+    assert s.text == "M" and [st.committed for st in states].count("M") == 1  # guessed once in 4 s
+    assert s.evidence == [pytest.approx({"M": 0.48, "N": 0.42, "E": 0.1})]  # the alternatives, for autocorrect
+
+
+def test_a_best_guess_needs_a_hand_and_a_letter_and_comes_again_only_after_another_sign():
     s = Speller(hold=0.3)
-    for i in range(60):
-        s.update(i / 30, {"M": 0.48, "N": 0.42, "E": 0.1})
+    unclear = {"P": 0.45, "Q": 0.4, "G": 0.15}
+    t = 0.0
+    for _ in range(60):  # no hand found (read from the picture): never a guess
+        s.update(t, unclear, hand=False)
+        t += 1 / 30
     assert s.text == ""
+    for label in ("del", "space", "P"):
+        for _ in range(60):
+            s.update(t, {label: 0.45, "Q": 0.4, "G": 0.15})
+            t += 1 / 30
+    assert s.text == "P"  # del and space must be clear: only the letter is guessed
+    for _ in range(60):  # still holding P: no second guess, however long ...
+        s.update(t, unclear)
+        t += 1 / 30
+    for _ in range(30):  # ... nor a commit when it then reads clearly
+        s.update(t, {"P": 0.9})
+        t += 1 / 30
+    assert s.text == "P"
+    for label, n in (("Q", 30), ("P", 60)):  # Q on top for a moment, then P held again: PP (APPLE)
+        for _ in range(n):
+            s.update(t, {label: 0.45, "P" if label == "Q" else "Q": 0.4})
+            t += 1 / 30
+    assert s.text == "PQP"
 
 
 def test_progress_fills_before_commit_and_hold_is_adjustable():
@@ -92,3 +127,9 @@ def test_clear_and_backspace():
     assert s.text == "A"
     s.clear()
     assert s.text == ""
+
+
+def test_a_clear_letter_that_turns_unclear_while_held_is_not_guessed_again():
+    s = Speller(hold=0.3)
+    feed(s, [("L", 0.9, 0.6), ("L", 0.4, 3)])  # committed, then the light changes
+    assert s.text == "L"

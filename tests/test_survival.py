@@ -80,3 +80,14 @@ def test_a_fatal_crash_leaves_a_stack_trace_in_the_crash_log(tmp_path):
     assert proc.returncode != 0
     log = (tmp_path / "crash.log").read_text()
     assert "Segmentation fault" in log and "<string>" in log
+
+
+def test_a_window_closed_twice_stops_its_threads_once(qtbot, tiny_model):
+    """Qt delivers a close event for each close() of a window never shown; the second one
+    used to stop the already deleted threads again and crash."""
+    from asl_desktop.main_window import MainWindow
+    window = MainWindow(source=None, model=str(tiny_model), with_training=False)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.model_ready, timeout=10000)
+    window.close()
+    assert window.close()  # accepted, nothing stopped again (qtbot closes it a third time)

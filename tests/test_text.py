@@ -92,3 +92,19 @@ def test_without_an_engine_speak_is_disabled_and_says_what_to_install(qtbot, mon
     monkeypatch.setattr(QTextToSpeech, "availableEngines", staticmethod(lambda: ["mock"]))
     speaker = Speaker()
     assert not speaker.available and "speech-dispatcher" in speaker.problem
+
+
+def test_guessing_unclear_letters_can_be_turned_off_and_stays_off(qtbot, tiny_model):
+    from PySide6.QtGui import QAction
+    window = MainWindow(source=None, model=str(tiny_model), with_training=False)
+    qtbot.addWidget(window)
+    [guess] = [a for a in window.findChildren(QAction) if a.text() == "&Guess an unclear letter held still"]
+    assert guess.isChecked() and window.live.session.speller.patience > 0  # on by default
+    guess.trigger()
+    assert window.live.session.speller.patience == 0
+    qtbot.waitUntil(lambda: window.model_ready, timeout=10000)
+    window.close()
+    again = MainWindow(source=None, model=str(tiny_model), with_training=False)
+    qtbot.addWidget(again)
+    [guess] = [a for a in again.findChildren(QAction) if a.text() == "&Guess an unclear letter held still"]
+    assert not guess.isChecked() and again.live.session.speller.patience == 0

@@ -19,7 +19,7 @@ from trainer.landmarks import HandReader
 
 from .recognizer import Classifier, FrameResult, Recognizer
 from .region import GuideBox
-from .speller import Speller, SpellerState
+from .speller import DEFAULT_PATIENCE, Speller, SpellerState
 from .words import Vocabulary, autocorrect, suggest
 
 
@@ -65,7 +65,7 @@ class LiveSession:
         with self._lock:
             result = self.recognizer.process(image, timestamp)
             p = result.prediction
-            spelling = None if self.paused else self.speller.update(timestamp, p.probs)
+            spelling = None if self.paused else self.speller.update(timestamp, p.probs, p.source == "landmarks")
             self._times.append(time.monotonic())
             span = self._times[-1] - self._times[0]
             fps = (len(self._times) - 1) / span if span > 0 else 0.0
@@ -172,6 +172,11 @@ class LiveSession:
             self.suggestions, self._undo = [], None
             self._times.clear()
             return corrected
+
+    def set_guessing(self, on: bool) -> None:
+        """Commit an unclear letter held still as a best guess (the speller's patience), or never."""
+        with self._lock:
+            self.speller.patience = DEFAULT_PATIENCE if on else 0.0
 
     def set_threshold(self, value: float) -> None:
         with self._lock:

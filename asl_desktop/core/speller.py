@@ -8,6 +8,13 @@ nor counts as a change. The same letter is not committed twice in a row until so
 else is clear (`nothing`, another sign) or the hand has been unsure for `rearm` seconds,
 so HELLO needs only the natural movement between the two L's. `space` adds a space,
 `del` deletes the last character, `nothing` commits nothing.
+
+A hand held still whose sign stays unclear (P against Q, N against M) is not lost: when
+the same sign stays on top of the average (at least `floor`) for `patience` times the hold
+time, it is committed as a best guess, with the alternatives the word suggestions and
+autocorrect weigh (HELQ becomes HELP). Only frames where a hand was found count
+(`update(..., hand=False)` restarts that wait), and a guessed letter is not guessed again
+until another sign, or no hand, has been on top.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ DEFAULT_HOLD = 0.8
 DEFAULT_MARGIN = 0.2
 DEFAULT_SMOOTH = 0.3
 DEFAULT_REARM = 0.25
+DEFAULT_PATIENCE = 1.3  # x hold (docs/measurements.md, Word videos: best guesses)
+DEFAULT_FLOOR = 0.3
 
 
 @dataclass
@@ -29,12 +38,15 @@ class SpellerState:
     candidate: str | None   # the label being held, if any
     progress: float         # 0..1 of the hold time; 1 when it commits
     committed: str | None   # the label committed by this update, if any
+    sure: bool = True       # False while the candidate is (or was committed as) a best guess
 
 
 class Speller:
     def __init__(self, threshold: float = DEFAULT_THRESHOLD, hold: float = DEFAULT_HOLD,
-                 margin: float = DEFAULT_MARGIN, smooth: float = DEFAULT_SMOOTH, rearm: float = DEFAULT_REARM):
+                 margin: float = DEFAULT_MARGIN, smooth: float = DEFAULT_SMOOTH, rearm: float = DEFAULT_REARM,
+                 patience: float = DEFAULT_PATIENCE, floor: float = DEFAULT_FLOOR):
         self.threshold, self.hold, self.margin, self.smooth, self.rearm = threshold, hold, margin, smooth, rearm
+        self.patience, self.floor = patience, floor  # patience 0: never guess
         self.recent: deque[tuple[float, Mapping[str, float]]] = deque()
         self.text = ""
         self.evidence: list[dict[str, float]] = []  # per letter of the word being spelled: top-5 at its commit
@@ -43,10 +55,14 @@ class Speller:
         self._since = 0.0
         self._unsure_since: float | None = None
         self._blocked: str | None = None  # the last committed label, until it is re-armed
+        self._top: str | None = None      # the label on top of the average, on frames with a hand
+        self._top_since = 0.0
+        self._held: str | None = None     # the last committed label while it stays on top: not guessed again
+        self._guessed = False             # it was a best guess: an unsure moment does not re-arm it
 
     def reset_hold(self) -> None:
         self.recent.clear()
-        self._candidate = None
+        self._candidate = self._top = None
         self._unsure_since = None
 
     def break_word(self) -> None:
@@ -54,13 +70,15 @@ class Speller:
         if self.text and not self.text.endswith(" "):
             self.text += " "
         self.evidence = []
-        self._blocked = None
+        self._blocked = self._held = None
+        self._guessed = False
         self.reset_hold()
 
     def clear(self) -> None:
         self.text = ""
         self.evidence = []
-        self._blocked = None
+        self._blocked = self._held = None
+        self._guessed = False
         self.reset_hold()
 
     def backspace(self) -> None:
@@ -93,13 +111,19 @@ class Speller:
         n = len(self.recent)
         return sorted(((label, p / n) for label, p in total.items()), key=lambda lp: -lp[1])
 
-    def update(self, timestamp: float, probs: Mapping[str, float]) -> SpellerState:
-        """Feed one frame's class probabilities (any subset of labels; missing ones count as 0)."""
+    def update(self, timestamp: float, probs: Mapping[str, float], hand: bool = True) -> SpellerState:
+        """Feed one frame's class probabilities (any subset of labels; missing ones count as 0);
+        `hand`: whether a hand was found in it (only such frames lead to a best guess)."""
         ranked = self.average(timestamp, probs)
         best, p1 = ranked[0] if ranked else (None, 0.0)
         p2 = ranked[1][1] if len(ranked) > 1 else 0.0
+        top = best if hand else None
+        if top != self._top:
+            self._top, self._top_since = top, timestamp
+            if top != self._held:  # another sign, or no hand: the last letter may be guessed again
+                self._held, self._guessed = None, False
         if best is None or p1 < self.threshold or p1 - p2 < self.margin:
-            return self._unsure(timestamp)
+            return self._unsure(timestamp, ranked)
         self._unsure_since = None
         if best != self._blocked:
             self._blocked = None  # something else is clear: the last letter may come again
@@ -113,17 +137,34 @@ class Speller:
             return SpellerState(self.text, best, progress, None)
         self._commit(best, dict(ranked[:5]))
         self._blocked, self._candidate = best, None
+        self._held, self._guessed = top, False
         return SpellerState(self.text, best, 1.0, best)
 
-    def _unsure(self, timestamp: float) -> SpellerState:
+    def _unsure(self, timestamp: float, ranked: list[tuple[str, float]]) -> SpellerState:
         if self._unsure_since is None:
             self._unsure_since = timestamp
-        if timestamp - self._unsure_since >= self.rearm:
-            self._blocked = self._candidate = None  # a real pause: start over, re-arm the last letter
-            return SpellerState(self.text, None, 0.0, None)
-        if self._candidate is None:
-            return SpellerState(self.text, None, 0.0, None)
-        return SpellerState(self.text, self._candidate, min(self._progress(timestamp), 0.99), None)
+        if timestamp - self._unsure_since < self.rearm:
+            if self._candidate is not None:  # a dip while holding a clear sign
+                return SpellerState(self.text, self._candidate, min(self._progress(timestamp), 0.99), None)
+        else:
+            self._candidate = None  # a real pause: start over, re-arm the last letter (unless guessed)
+            if not self._guessed:
+                self._blocked = None
+        return self._guess(timestamp, ranked) or SpellerState(self.text, None, 0.0, None)
+
+    def _guess(self, timestamp: float, ranked: list[tuple[str, float]]) -> SpellerState | None:
+        """The unclear letter on top, while a hand holds it: its progress, or its commit as a best
+        guess (`space`, `del` and `nothing` are never guessed)."""
+        label = self._top
+        if (not self.patience or label is None or len(label) != 1 or label in (self._held, self._blocked)
+                or ranked[0][1] < self.floor):
+            return None
+        progress = min(1.0, (timestamp - self._top_since) / (self.patience * self.hold)) if self.hold > 0 else 1.0
+        if progress < 1.0:
+            return SpellerState(self.text, self._top, progress, None, sure=False)
+        self._commit(label, dict(ranked[:5]))
+        self._blocked, self._held, self._guessed = label, label, True
+        return SpellerState(self.text, label, 1.0, label, sure=False)
 
     def _progress(self, timestamp: float) -> float:
         return min(1.0, (timestamp - self._since) / self.hold) if self.hold > 0 else 1.0
