@@ -77,6 +77,7 @@ def test_low_confidence_and_flicker_commit_nothing():
 def test_two_letters_close_together_are_not_clear_but_held_still_give_one_best_guess():
     s = Speller(hold=0.3)  # a guess after 1.3 x 0.3 s
     states = [s.update(i / 30, {"M": 0.48, "N": 0.42, "E": 0.1}) for i in range(11)]
+    assert states[5].candidate is None  # a passing transition (0.2 s) shows no guess
     assert s.text == ""  # held for the clear hold time: not clear, nothing committed yet
     assert states[-1].candidate == "M" and not states[-1].sure and 0.5 < states[-1].progress < 1
     states = [s.update(i / 30, {"M": 0.48, "N": 0.42, "E": 0.1}) for i in range(11, 120)]

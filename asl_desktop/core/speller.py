@@ -159,9 +159,10 @@ class Speller:
         if (not self.patience or label is None or len(label) != 1 or label in (self._held, self._blocked)
                 or ranked[0][1] < self.floor):
             return None
-        progress = min(1.0, (timestamp - self._top_since) / (self.patience * self.hold)) if self.hold > 0 else 1.0
-        if progress < 1.0:
-            return SpellerState(self.text, self._top, progress, None, sure=False)
+        waited = timestamp - self._top_since
+        progress = min(1.0, waited / (self.patience * self.hold)) if self.hold > 0 else 1.0
+        if progress < 1.0:  # shown once it outlasts a passing transition
+            return SpellerState(self.text, label, progress, None, sure=False) if waited >= self.smooth else None
         self._commit(label, dict(ranked[:5]))
         self._blocked, self._held, self._guessed = label, label, True
         return SpellerState(self.text, label, 1.0, label, sure=False)
