@@ -91,7 +91,8 @@ def transcribe(args) -> str:
                     session.set_region(guide=GuideBox.from_pixels(*args.roi, w, h))
                 step = session.process(frame.image, frame.timestamp)
                 if step.spelling.committed and args.verbose:
-                    print(f"{frame.timestamp:7.2f}s  {step.spelling.committed:8s} -> {step.text!r}", file=sys.stderr)
+                    guess = "" if step.spelling.sure else "  (best guess)"
+                    print(f"{frame.timestamp:7.2f}s  {step.spelling.committed:8s} -> {step.text!r}{guess}", file=sys.stderr)
                 if step.corrected and args.verbose:
                     print(f"          corrected {step.corrected[0]} -> {step.corrected[1]}", file=sys.stderr)
         except KeyboardInterrupt:
