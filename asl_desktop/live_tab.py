@@ -50,6 +50,7 @@ class TopChart(pg.PlotWidget):
         self.getAxis("bottom").setLabel("probability")
         self.bars = pg.BarGraphItem(x0=0, y=list(range(5)), height=0.7, width=[0] * 5, brush="#3b82f6")
         self.addItem(self.bars)
+        self.getAxis("left").setTicks([[]])  # no class names until the first prediction
         self.setMinimumHeight(150)
 
     def set_top(self, top: list[tuple[str, float]]) -> None:
@@ -120,6 +121,7 @@ class LiveTab(QWidget):
         self.confidence.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hold_bar = QProgressBar()
         self.hold_bar.setRange(0, 100)
+        self.hold_bar.setValue(0)  # shows its text before the first frame too
         self.hold_bar.setFormat("hold to commit")
         self.chart = TopChart()
 

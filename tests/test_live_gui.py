@@ -304,3 +304,9 @@ def test_focus_goes_to_the_video_after_opening_and_ctrl_r_replays(qtbot, tiny_mo
     [play_again] = [a for a in window.findChildren(QAction) if a.shortcut().toString() == "Ctrl+R"]
     with qtbot.waitSignal(window.live.inference.result, timeout=5000):
         play_again.trigger()
+
+
+def test_before_the_first_frame_the_bar_says_what_to_do(qtbot, tiny_model):
+    window = MainWindow(source=None, model=str(tiny_model), with_training=False)  # no camera here
+    qtbot.addWidget(window)
+    assert window.live.hold_bar.text() == "hold to commit"
