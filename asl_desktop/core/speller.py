@@ -69,13 +69,14 @@ class Speller:
         """A new word starts here (a new source): a space ends any text, the last letter may come again."""
         if self.text and not self.text.endswith(" "):
             self.text += " "
-        self.evidence = []
-        self._blocked = self._held = None
-        self._guessed = False
-        self.reset_hold()
+        self._start_over()
 
     def clear(self) -> None:
         self.text = ""
+        self._start_over()
+
+    def _start_over(self) -> None:
+        """No word being spelled, nothing held or blocked."""
         self.evidence = []
         self._blocked = self._held = None
         self._guessed = False
