@@ -291,6 +291,39 @@ def test_points_found_in_the_upright_patch_land_on_the_hand_and_video_looks_once
     assert landmarker.find_canonical(crop) is not None and fake.looks == 7  # a photo: look, look again
 
 
+def test_a_still_hand_on_video_is_read_through_one_box_until_it_moves():
+    """The points of a still hand wobble by a pixel from look to look (the real model's do on a
+    still picture); the box they are read through stays put until the hand moves."""
+    hand = np.zeros((21, 3), np.float32)  # upright in a 64 px crop: wrist at the bottom, five fingers up
+    hand[0, :2] = (32, 56)
+    for finger in range(5):
+        for joint in range(1, 5):
+            hand[4 * finger + joint, :2] = (22 + 5 * finger, 52 - 9 * joint)
+    boxes, moved = [], [0.0]
+
+    def look(rgb, box):
+        boxes.append(box)
+        return hand + (0.7 if len(boxes) % 2 else -0.7) + moved[0], 0.9
+
+    landmarker = HandLandmarker(video=True)
+    landmarker.look = look
+    crop = np.zeros((64, 64, 3), np.uint8)
+    for _ in range(6):
+        landmarker.find_canonical(crop)
+    assert len(set(boxes[1:])) == 1  # after the first look (the whole crop), one steady box
+    moved[0] = 12.0  # the hand moved by a third of its box
+    landmarker.find_canonical(crop)
+    landmarker.find_canonical(crop)
+    assert boxes[-1] != boxes[1] and boxes[-1][0] == pytest.approx(boxes[1][0] + 12, abs=1)
+
+
+def test_the_steady_box_follows_a_hand_that_turns_or_comes_closer():
+    old = (32.0, 32.0, 40.0, 3.1)
+    assert landmarks.steady(old, (33.0, 32.0, 41.0, -3.1)) == old  # a pixel, 2.5%, 0.08 rad (across +-pi)
+    assert landmarks.steady(old, (32.0, 32.0, 48.0, 3.1))[2] == 48.0  # 20% bigger
+    assert landmarks.steady(old, (32.0, 32.0, 40.0, 2.8))[3] == 2.8  # turned by 17 degrees
+
+
 def test_the_shipped_landmark_model_loads_and_reads_nothing_without_a_hand():
     model = load_landmark_model(paths.default_landmarks())
     assert model.meta["classes"] == list(CLASSES) and model.temperature > 0

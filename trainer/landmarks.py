@@ -15,8 +15,9 @@ The crop is already where the hand is (the guide box or the hand tracker), so th
 detector: a first look at the whole canonical crop (`canonical_rgb(crop)`, as
 the 64 px training photos were made) places the hand, a second look at the box MediaPipe's
 tracker would draw around those points (turned upright) reads it. On video one look a frame:
-at the box around the previous frame's points, or, while no hand is followed, at the whole
-crop, whose points are then read as they are. The model's own hand-presence score decides
+at the box around the previous frame's points (kept while the hand barely moves, so a still
+hand reads the same every frame), or, while no hand is followed, at the whole crop, whose
+points are then read as they are. The model's own hand-presence score decides
 whether a hand was found.
 """
 
@@ -49,6 +50,10 @@ FIRST_LOOK = 1.3       # side of the first look's box, in crop sides (the hand f
 PALM_POINTS = [0, 1, 2, 3, 5, 6, 9, 10, 13, 14, 17, 18]  # what MediaPipe's tracker boxes
 BOX_SCALE, BOX_SHIFT = 2.0, -0.1  # ... scaled by 2 and shifted towards the fingers, as it does
 MIN_PRESENCE = 0.5
+# video: the previous look's box is kept while the hand's box moves less than this (shift and
+# size change as a share of its side, turn in radians; MediaPipe's RoiTrackingCalculator
+# defaults): a hand held still is read through one box, not a box that wobbles with its points
+STEADY_SHIFT, STEADY_SCALE, STEADY_TURN = 0.1, 0.1, math.radians(10)
 SEARCH_EVERY = 3       # frames, while no hand is in view (live)
 
 
@@ -105,6 +110,15 @@ def box_around(points: np.ndarray) -> Box:
     return float(middle[0]), float(middle[1]), float(max(width, height) * BOX_SCALE), rotation
 
 
+def steady(old: Box | None, new: Box) -> Box:
+    """`old` while `new` differs from it by less than the STEADY_ limits, else `new`."""
+    if old is None or old[2] <= 0:
+        return new
+    turn = abs((new[3] - old[3] + math.pi) % (2 * math.pi) - math.pi)
+    moved = math.hypot(new[0] - old[0], new[1] - old[1]) / old[2]
+    return old if moved < STEADY_SHIFT and abs(new[2] / old[2] - 1) < STEADY_SCALE and turn < STEADY_TURN else new
+
+
 def whole_crop(rgb: np.ndarray) -> Box:
     """The first look's box: the whole (square) crop, with a margin."""
     side = rgb.shape[0]
@@ -144,6 +158,7 @@ class HandLandmarker:
         self._pixels = None if self._bytes else np.empty((1, MODEL_SIDE, MODEL_SIDE, 3), np.float32)
         self.video = video
         self._last: np.ndarray | None = None  # the previous frame's points (video)
+        self._box: Box | None = None          # ... and the box they were read through
 
     def run(self, patch: np.ndarray) -> tuple[np.ndarray, float]:
         """The model's points (21 x 3, in its 224 px input's pixels) and hand-presence score."""
@@ -177,11 +192,14 @@ class HandLandmarker:
         """Points (21 x 3: x, y and depth z in pixels of this crop) in canonical RGB pixels.
 
         A photo gets two looks (the whole crop, then the box around the hand); video one a
-        frame: at the box around the previous frame's points, or the whole crop (on Massey the
-        points of that first look alone read 0.746 against 0.747 with the second)."""
+        frame: at the box around the previous frame's points (`steady`: the same box while the
+        hand barely moves), or the whole crop (on Massey the points of that first look alone read
+        0.746 against 0.747 with the second)."""
         if self.video and self._last is not None:
-            points, presence = self.look(rgb, box_around(self._last))
+            self._box = steady(self._box, box_around(self._last))
+            points, presence = self.look(rgb, self._box)
         else:
+            self._box = None
             points, presence = self.look(rgb, whole_crop(rgb))
             if presence >= MIN_PRESENCE and not self.video:
                 points, presence = self.look(rgb, box_around(points))
@@ -197,7 +215,7 @@ class HandLandmarker:
         return points
 
     def close(self) -> None:
-        self._last = None
+        self._last = self._box = None
 
 
 def features(points: np.ndarray) -> np.ndarray:
@@ -373,4 +391,6 @@ class HandReader:
         return points, self.model.probs(features(points)[None])[0]
 
     def close(self) -> None:
+        """Forget the hand followed so far: the next read looks afresh."""
         self.landmarker.close()
+        self._misses = 0

@@ -1,0 +1,60 @@
+"""A still hand on video: the Massey photos, each shown as 15 identical 480x480 frames, read
+frame by frame as `transcribe` reads a video (landmarks where a hand is found, one look a
+frame through the box around the last points). Prints how many frames after the first three
+are read right and how often the read changes while nothing in the picture does.
+
+Run: .venv/bin/python bench/still_frames.py [--massey DIR] [--model PATH] [--no-steady]
+(--no-steady: a new box from the last points every frame, as before the steady box).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import cv2
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import massey  # noqa: E402
+from asl_desktop import paths  # noqa: E402
+from asl_desktop.core.recognizer import Classifier, Recognizer, one_thread_a_frame  # noqa: E402
+from trainer import landmarks  # noqa: E402
+from trainer.labels import CLASSES  # noqa: E402
+
+FRAMES, SETTLE, SIDE = 15, 3, 480
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    massey.add_arguments(ap)
+    ap.add_argument("--no-steady", action="store_true", help="a new box from the last points every frame")
+    args = ap.parse_args()
+    photos = massey.photos(args.massey)
+    if not photos:
+        return 0
+    if args.no_steady:
+        landmarks.STEADY_SHIFT = landmarks.STEADY_SCALE = landmarks.STEADY_TURN = 0.0
+    one_thread_a_frame()
+    hands = landmarks.HandReader(landmarks.load_landmark_model(paths.landmarks_for(args.model)), video=True)
+    recognizer = Recognizer(Classifier.from_path(args.model), hands=hands)
+    right = changes = frames = 0
+    started = time.perf_counter()
+    for photo in photos:
+        truth = CLASSES[massey.label(photo)]
+        image = cv2.resize(cv2.imread(str(photo)), (SIDE, SIDE), interpolation=cv2.INTER_CUBIC)
+        hands.close()  # each photo is a new video
+        read = [recognizer.process(image, i / 30).prediction.label for i in range(FRAMES)][SETTLE:]
+        right += sum(label == truth for label in read)
+        changes += sum(a != b for a, b in zip(read, read[1:]))
+        frames += len(read)
+    print(f"{'no steady box' if args.no_steady else 'steady box'}: {right / frames:.3f} of {frames} frames read right; "
+          f"the read changed {changes / len(photos):.2f} times a photo ({FRAMES - SETTLE} still frames); "
+          f"{time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
