@@ -54,13 +54,13 @@ def _blur(img: np.ndarray, length: int) -> np.ndarray:
     return cv2.filter2D(img, -1, kernel)
 
 
-def word_frames(word: str, photos: dict[str, list[Path]], rng: random.Random, hold: float):
-    """The frames of one fingerspelled word."""
+def word_frames(word: str, photos: dict[str, list[Path]], rng: random.Random, hold: float, tremor: bool = True):
+    """The frames of one fingerspelled word (tremor=False: each letter a still picture)."""
     pictures = [cv2.resize(cv2.imread(str(rng.choice(photos[c]))), (SIDE, SIDE), interpolation=cv2.INTER_CUBIC)
                 for c in word]
     for i, (letter, img) in enumerate(zip(word, pictures)):
         for _ in range(int(hold * FPS)):  # held, with a slight tremor
-            yield _shifted(img, rng.gauss(0, 4), rng.gauss(0, 4), 1 + rng.gauss(0, 0.01), rng.gauss(0, 1.5))
+            yield _shifted(img, rng.gauss(0, 4), rng.gauss(0, 4), 1 + rng.gauss(0, 0.01), rng.gauss(0, 1.5)) if tremor else img
         if i + 1 == len(word):
             break
         nxt = pictures[i + 1]
@@ -100,6 +100,7 @@ def main() -> int:
     ap.add_argument("--hold-seconds", type=float, default=1.5)
     ap.add_argument("--keep", help="write the videos into this folder (default: a temporary one)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--still", action="store_true", help="each letter a still picture, without the tremor")
     ap.add_argument("extra", nargs="*", help="extra transcribe options, after --")
     args = ap.parse_args()
     signers = photos_by_signer(Path(args.massey))
@@ -114,7 +115,7 @@ def main() -> int:
     for signer, photos in sorted(signers.items()):
         line = []
         for word in WORDS:
-            video = write_video(out / f"{signer}_{word}.avi", word_frames(word, photos, rng, args.hold_seconds))
+            video = write_video(out / f"{signer}_{word}.avi", word_frames(word, photos, rng, args.hold_seconds, not args.still))
             got = transcribe(build_parser().parse_args([str(video), "--model", args.model, *args.extra]))
             exact += got == word
             total += 1

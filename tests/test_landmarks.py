@@ -303,7 +303,7 @@ def test_a_still_hand_on_video_is_read_through_one_box_until_it_moves():
 
     def look(rgb, box):
         boxes.append(box)
-        return hand + (0.7 if len(boxes) % 2 else -0.7) + moved[0], 0.9
+        return hand + (0.5 if len(boxes) % 2 else -0.5) + moved[0], 0.9
 
     landmarker = HandLandmarker(video=True)
     landmarker.look = look
@@ -311,17 +311,18 @@ def test_a_still_hand_on_video_is_read_through_one_box_until_it_moves():
     for _ in range(6):
         landmarker.find_canonical(crop)
     assert len(set(boxes[1:])) == 1  # after the first look (the whole crop), one steady box
-    moved[0] = 12.0  # the hand moved by a third of its box
+    moved[0] = 6.0  # the hand moved by a tenth of its box
     landmarker.find_canonical(crop)
     landmarker.find_canonical(crop)
-    assert boxes[-1] != boxes[1] and boxes[-1][0] == pytest.approx(boxes[1][0] + 12, abs=1)
+    assert boxes[-1] != boxes[1] and boxes[-1][0] == pytest.approx(boxes[1][0] + 6, abs=1)
 
 
 def test_the_steady_box_follows_a_hand_that_turns_or_comes_closer():
     old = (32.0, 32.0, 40.0, 3.1)
-    assert landmarks.steady(old, (33.0, 32.0, 41.0, -3.1)) == old  # a pixel, 2.5%, 0.08 rad (across +-pi)
-    assert landmarks.steady(old, (32.0, 32.0, 48.0, 3.1))[2] == 48.0  # 20% bigger
-    assert landmarks.steady(old, (32.0, 32.0, 40.0, 2.8))[3] == 2.8  # turned by 17 degrees
+    assert landmarks.steady(old, (33.0, 32.0, 41.0, -3.14)) == old  # 2.5% of its side, 2.5 degrees (across +-pi)
+    assert landmarks.steady(old, (32.0, 32.0, 42.0, 3.1))[2] == 42.0  # 5% bigger
+    assert landmarks.steady(old, (32.0, 32.0, 40.0, 3.0))[3] == 3.0  # turned by 6 degrees
+    assert landmarks.steady(old, (34.0, 32.0, 40.0, 3.1))[0] == 34.0  # moved by 5% of its side
 
 
 def test_the_shipped_landmark_model_loads_and_reads_nothing_without_a_hand():

@@ -51,9 +51,10 @@ PALM_POINTS = [0, 1, 2, 3, 5, 6, 9, 10, 13, 14, 17, 18]  # what MediaPipe's trac
 BOX_SCALE, BOX_SHIFT = 2.0, -0.1  # ... scaled by 2 and shifted towards the fingers, as it does
 MIN_PRESENCE = 0.5
 # video: the previous look's box is kept while the hand's box moves less than this (shift and
-# size change as a share of its side, turn in radians; MediaPipe's RoiTrackingCalculator
-# defaults): a hand held still is read through one box, not a box that wobbles with its points
-STEADY_SHIFT, STEADY_SCALE, STEADY_TURN = 0.1, 0.1, math.radians(10)
+# size change as a share of its side, turn in radians): a hand held still is read through one
+# box, not a box that wobbles with its points; 10% limits froze a box before it had settled on
+# a hand smaller than the crop (docs/measurements.md, A steady box)
+STEADY_SHIFT, STEADY_SCALE, STEADY_TURN = 0.03, 0.03, math.radians(3)
 SEARCH_EVERY = 3       # frames, while no hand is in view (live)
 
 
