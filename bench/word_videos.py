@@ -3,12 +3,12 @@ character accuracy.
 
 The Massey photos (five people on black backgrounds, never trained on) become 480x480,
 30 fps videos: each letter is one photo of that signer held for `--hold-seconds` with a
-slight hand tremor, consecutive letters are joined by a few frames of motion-blurred
-cross-fade, and a doubled letter (the L's of HELLO) gets a hand drop between its two
+slight hand tremor (`--still`: without; other photos are then drawn), consecutive letters are
+joined by a few frames of motion-blurred cross-fade, and a doubled letter (the L's of HELLO) gets a hand drop between its two
 photos (the hand slides out of the frame and back). Each video goes through the same code
 as `asl-desktop transcribe` with its defaults.
 
-Run: .venv/bin/python bench/word_videos.py [--massey DIR] [--model PATH] [--keep DIR]
+Run: .venv/bin/python bench/word_videos.py [--massey DIR] [--model PATH] [--keep DIR] [--seed N] [--still]
 (DIR defaults to /tmp/asl/massey-letters, unpacked from ../shared/data/massey-letters).
 """
 
@@ -59,8 +59,9 @@ def word_frames(word: str, photos: dict[str, list[Path]], rng: random.Random, ho
     pictures = [cv2.resize(cv2.imread(str(rng.choice(photos[c]))), (SIDE, SIDE), interpolation=cv2.INTER_CUBIC)
                 for c in word]
     for i, (letter, img) in enumerate(zip(word, pictures)):
-        for _ in range(int(hold * FPS)):  # held, with a slight tremor
-            yield _shifted(img, rng.gauss(0, 4), rng.gauss(0, 4), 1 + rng.gauss(0, 0.01), rng.gauss(0, 1.5)) if tremor else img
+        for _ in range(int(hold * FPS)):  # held, with a slight tremor unless still
+            yield (_shifted(img, rng.gauss(0, 4), rng.gauss(0, 4), 1 + rng.gauss(0, 0.01), rng.gauss(0, 1.5))
+                   if tremor else img)
         if i + 1 == len(word):
             break
         nxt = pictures[i + 1]
