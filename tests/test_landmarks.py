@@ -294,11 +294,7 @@ def test_points_found_in_the_upright_patch_land_on_the_hand_and_video_looks_once
 def test_a_still_hand_on_video_is_read_through_one_box_until_it_moves():
     """The points of a still hand wobble by a pixel from look to look (the real model's do on a
     still picture); the box they are read through stays put until the hand moves."""
-    hand = np.zeros((21, 3), np.float32)  # upright in a 64 px crop: wrist at the bottom, five fingers up
-    hand[0, :2] = (32, 56)
-    for finger in range(5):
-        for joint in range(1, 5):
-            hand[4 * finger + joint, :2] = (22 + 5 * finger, 52 - 9 * joint)
+    hand = turned(upright_hand(), 0.0, about=(32.0, 48.0))  # in a 64 px crop
     boxes, moved = [], [0.0]
 
     def look(rgb, box):
@@ -315,6 +311,24 @@ def test_a_still_hand_on_video_is_read_through_one_box_until_it_moves():
     landmarker.find_canonical(crop)
     landmarker.find_canonical(crop)
     assert boxes[-1] != boxes[1] and boxes[-1][0] == pytest.approx(boxes[1][0] + 6, abs=1)
+
+
+def test_a_new_source_looks_for_the_hand_afresh():
+    """The box the last source's hand left is not where the next source's hand is looked for."""
+    from asl_desktop.core.session import LiveSession
+    from asl_desktop.core.speller import Speller
+    hands = HandReader(load_landmark_model(paths.default_landmarks()), video=True)
+    session = LiveSession(Speller(), classifier=Classifier.from_path(paths.default_model()), hands=hands)
+    boxes, hand = [], turned(upright_hand(), 0.0, about=(37.0, 53.0))
+    hands.landmarker.look = lambda rgb, box: (boxes.append(box), (hand, 0.9))[1]
+    frame = np.zeros((120, 120, 3), np.uint8)
+    first_look = landmarks.whole_crop(np.zeros((64, 64, 3), np.uint8))
+    for t in (0.0, 0.1):
+        session.process(frame, t)
+    assert boxes == [first_look, landmarks.box_around(hand)]  # then it followed the hand
+    session.restart()
+    session.process(frame, 0.2)
+    assert boxes[-1] == first_look
 
 
 def test_the_steady_box_follows_a_hand_that_turns_or_comes_closer():

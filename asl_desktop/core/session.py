@@ -164,13 +164,17 @@ class LiveSession:
 
     def restart(self) -> tuple[str, str] | None:
         """A new source starts a new word: the text stays, its last word is finished (autocorrect
-        applies; returned as in `finish_word`) and a space follows it; the letter being held and
-        the frame rate are forgotten."""
+        applies; returned as in `finish_word`) and a space follows it; the letter being held, the
+        hand followed and the frame rate are forgotten."""
         with self._lock:
             corrected = self._finish_word()
             self.speller.break_word()
             self.suggestions, self._undo = [], None
             self._times.clear()
+            if self.hands is not None:
+                self.hands.close()
+            if self.recognizer is not None:
+                self.recognizer.tracker.reset()
             return corrected
 
     def set_guessing(self, on: bool) -> None:
