@@ -120,6 +120,12 @@ class Recognizer:
         self.tracker = HandTracker()
         self._picture: Prediction | None = None  # the previous frame's picture read, if it was one
 
+    def forget_hand(self) -> None:
+        """A new source: the hand followed so far (skin tracker, landmark box) is looked for afresh."""
+        self.tracker.reset()
+        if self.hands is not None:
+            self.hands.close()
+
     def process(self, image: np.ndarray, timestamp: float = 0.0) -> FrameResult:
         started = time.perf_counter()
         h, w = image.shape[:2]

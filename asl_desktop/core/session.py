@@ -171,10 +171,8 @@ class LiveSession:
             self.speller.break_word()
             self.suggestions, self._undo = [], None
             self._times.clear()
-            if self.hands is not None:
-                self.hands.close()
             if self.recognizer is not None:
-                self.recognizer.tracker.reset()
+                self.recognizer.forget_hand()
             return corrected
 
     def set_guessing(self, on: bool) -> None:
