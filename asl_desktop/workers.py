@@ -1,8 +1,10 @@
 """Capture and inference workers: QObjects living on their own QThreads.
 
-The capture worker reads frames as fast as the source gives them and keeps only the
-newest in a `FrameSlot`; the inference worker is poked by a signal and always takes
-the newest frame, so a slow step drops frames instead of building up latency.
+The capture worker reads frames as the source gives them and keeps only the newest in a
+`FrameSlot`; the inference worker is poked by a signal and always takes the newest frame.
+From a camera a slow step then drops frames instead of building up latency; a file's next
+frame waits until the last one is read, so a file is read frame by frame, as `transcribe`
+reads it, and spelled the same however busy the machine is.
 """
 
 from __future__ import annotations
@@ -26,20 +28,36 @@ RECONNECT_SECONDS = 2.0
 
 
 class FrameSlot:
-    """Holds only the newest frame; thread-safe."""
+    """Holds only the newest frame; thread-safe. Frames are numbered as they are put; the
+    reader says which it has finished with (`done`), and a writer can wait for that."""
 
     def __init__(self):
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
         self._frame: Frame | None = None
         self._seq = 0
+        self._done = 0
 
-    def put(self, frame: Frame) -> None:
-        with self._lock:
+    def put(self, frame: Frame) -> int:
+        """Hold `frame` in place of any frame not taken yet; returns its number."""
+        with self._changed:
             self._frame, self._seq = frame, self._seq + 1
+            return self._seq
 
     def take_newer(self, seen: int) -> tuple[Frame | None, int]:
-        with self._lock:
+        with self._changed:
             return (self._frame, self._seq) if self._seq > seen else (None, seen)
+
+    def done(self, seq: int) -> None:
+        """The reader has finished with frame `seq` (and every one before it)."""
+        with self._changed:
+            self._done = max(self._done, seq)
+            self._changed.notify_all()
+
+    def wait_done(self, seq: int, stop: threading.Event) -> None:
+        """Until the reader has finished with frame `seq`, or `stop` is set."""
+        with self._changed:
+            while self._done < seq and not stop.is_set():
+                self._changed.wait(0.05)
 
 
 class CaptureWorker(QObject):
@@ -120,8 +138,10 @@ class CaptureWorker(QObject):
                 delay = (frame.timestamp - t0) - (time.monotonic() - started)
                 if delay > 0:
                     self._stop.wait(delay)
-            self.slot.put(frame)
+            seq = self.slot.put(frame)
             self.frame_ready.emit()
+            if not source.realtime:  # every frame of a file is read, however long that takes
+                self.slot.wait_done(seq, self._stop)
 
 
 class InferenceWorker(QObject):
@@ -188,9 +208,17 @@ class InferenceWorker(QObject):
 
     @Slot()
     def process_newest(self) -> None:
-        frame, self._seen = self.slot.take_newer(self._seen)
-        if frame is None or not self.session.ready:
+        frame, seq = self.slot.take_newer(self._seen)
+        if frame is None:
             return
+        self._seen = seq
+        try:
+            if self.session.ready:
+                self._process(frame)
+        finally:
+            self.slot.done(seq)
+
+    def _process(self, frame: Frame) -> None:
         try:
             step = self.session.process(frame.image, frame.timestamp)
         except Exception as exc:

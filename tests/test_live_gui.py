@@ -243,6 +243,33 @@ def test_the_window_and_transcribe_spell_the_same_text_from_the_same_video(qtbot
     assert headless == "HELLOEL" and window.live.session.text == headless
 
 
+def test_a_video_file_is_read_frame_by_frame_when_reading_is_slower_than_playing(
+        qtbot, tiny_model, tmp_path, capsys, monkeypatch):
+    """A busy machine (a training beside it) must not make the window skip frames of a file:
+    it spells what `transcribe` spells, every time."""
+    from asl_desktop.core.session import LiveSession
+    from asl_desktop.transcribe import main as transcribe_main
+    labels = hello_labels()
+    video = write_video(tmp_path / "slow.avi", sign_frames(labels))  # 20 frames a second
+    assert transcribe_main([str(video), "--model", str(tiny_model), "--hold", "0.4"]) == 0
+    headless = capsys.readouterr().out.strip()
+    read_at, process = [], LiveSession.process
+
+    def slow(self, image, timestamp):
+        time.sleep(0.08)  # slower than the file's 50 ms a frame
+        read_at.append(timestamp)
+        return process(self, image, timestamp)
+
+    monkeypatch.setattr(LiveSession, "process", slow)
+    window = make_window(qtbot, None, tiny_model)
+    window.live.hold.setValue(0.4)
+    qtbot.waitUntil(lambda: window.model_ready, timeout=5000)
+    window.live.open_source(str(video))
+    qtbot.waitUntil(lambda: "End of" in window.live.view.message, timeout=30000)
+    assert len(read_at) == len(labels) and read_at == sorted(read_at)
+    assert headless == "HELLO" and window.live.session.text == headless
+
+
 def test_replaying_a_video_spells_it_again_as_a_new_word(qtbot, tiny_model, tmp_path):
     from PySide6.QtGui import QAction
     labels = ["nothing"] * 10 + ["H"] * 16 + ["E"] * 16 + ["nothing"] * 4
