@@ -13,18 +13,6 @@ def default_model() -> Path:
     return resources() / "models" / "deepcnn.pt"
 
 
-def default_landmarks() -> Path:
-    """The hand-landmark model (read where a hand is found; see trainer.landmarks)."""
-    return resources() / "models" / "landmarks.pt"
-
-
-def landmarks_for(model: str | Path) -> Path:
-    """The landmark model that goes with a picture model: its own beside it (a My signs run
-    adapts both), else the shipped one."""
-    own = Path(model).with_name("landmarks.pt")
-    return own if own.is_file() else default_landmarks()
-
-
 def default_model_report() -> Path:
     return resources() / "models" / "report.html"
 

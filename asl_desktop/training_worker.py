@@ -20,10 +20,10 @@ from PySide6.QtCore import QObject, Signal, Slot
 from trainer.child_run import run_in_child
 from trainer.finetune import FinetuneConfig
 from trainer.data import load_dataset
+from trainer.landmarks import landmark_model_for
 from trainer.runs import new_run_dir
 from trainer.train import TrainConfig, TrainingCancelled
 
-from . import paths
 from .crash import crash_log_path, log_exception
 
 CANCEL_GRACE_SECONDS = 15.0  # after Cancel, a process that has not stopped by then is ended
@@ -67,7 +67,7 @@ class TrainingWorker(QObject):
         """Fine-tune `model` (and the landmark model that goes with it) on the samples in `own`,
         replaying `base` when given."""
         return cls({"kind": "finetune", "model": model, "own": own, "out": str(new_run_dir("my-signs")),
-                    "base": base, "config": asdict(cfg), "landmarks": str(paths.landmarks_for(model))})
+                    "base": base, "config": asdict(cfg), "landmarks": str(landmark_model_for(model))})
 
     def cancel(self) -> None:
         """Thread-safe: the run stops at the next batch (or the next 256 images while decoding)."""

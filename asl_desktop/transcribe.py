@@ -8,7 +8,7 @@ import sys
 from contextlib import closing, nullcontext
 
 from trainer.checkpoint import CheckpointError
-from trainer.landmarks import HandReader, LandmarksUnavailable, load_landmark_model
+from trainer.landmarks import HandReader, LandmarksUnavailable, landmark_model_for, load_landmark_model
 
 from . import paths
 from .core.frames import SourceError, open_source
@@ -73,7 +73,7 @@ def transcribe(args) -> str:
     hands = None
     if args.landmarks:
         try:
-            hands = HandReader(load_landmark_model(paths.landmarks_for(args.model)), video=True)
+            hands = HandReader(load_landmark_model(landmark_model_for(args.model)), video=True)
         except (LandmarksUnavailable, CheckpointError) as exc:
             print(f"warning: reading the picture only: {exc}", file=sys.stderr)
     session = LiveSession(Speller(args.threshold, args.hold), GuideBox(), False, args.auto,

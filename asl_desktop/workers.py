@@ -15,7 +15,7 @@ import time
 from PySide6.QtCore import QObject, Signal, Slot
 
 from trainer.checkpoint import CheckpointError
-from trainer.landmarks import HandReader, LandmarksUnavailable, load_landmark_model
+from trainer.landmarks import HandReader, LandmarksUnavailable, landmark_model_for, load_landmark_model
 
 from . import paths
 from .core.frames import Frame, FrameSource, SourceError, is_camera_spec, open_source
@@ -187,8 +187,8 @@ class InferenceWorker(QObject):
         self._load_hands()
 
     def _load_hands(self) -> None:
-        """(Re)load the landmark model that goes with the model in use (see paths.landmarks_for)."""
-        path = paths.landmarks_for(self._model_path or paths.default_model()) if self._landmarks_on else None
+        """(Re)load the landmark model that goes with the model in use (see landmark_model_for)."""
+        path = landmark_model_for(self._model_path or paths.default_model()) if self._landmarks_on else None
         if path is not None and path == self._hands_path:
             return
         reader, message = None, "Reading letters from the picture (hand landmarks are off)"

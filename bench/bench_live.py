@@ -54,7 +54,7 @@ def hand_frames(folder: str, frames: int = 300) -> list[np.ndarray]:
 def per_frame(video: Path, massey_folder: str, frames: int = 300) -> None:
     from asl_desktop import paths
     from asl_desktop.core.recognizer import Classifier, Recognizer, one_thread_a_frame
-    from trainer.landmarks import HandReader, load_landmark_model
+    from trainer.landmarks import HandReader, load_landmark_model, shipped_landmark_model
     one_thread_a_frame()  # as the inference worker does
     recognizer = Recognizer(Classifier.from_path(paths.default_model()), mirror=True)
     cap = cv2.VideoCapture(str(video))
@@ -71,7 +71,7 @@ def per_frame(video: Path, massey_folder: str, frames: int = 300) -> None:
         recognizer.auto = auto
         report(f"picture only, {'hand tracking' if auto else 'guide box'}", images)
     recognizer.auto = False
-    recognizer.hands = HandReader(load_landmark_model(paths.default_landmarks()), video=True)
+    recognizer.hands = HandReader(load_landmark_model(shipped_landmark_model()), video=True)
     report("landmarks on, no hand in view: the picture read, or a look for a hand every third frame", images)
     with_hands = hand_frames(massey_folder, frames)
     if with_hands:

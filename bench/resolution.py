@@ -20,10 +20,9 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import massey  # noqa: E402
-from asl_desktop import paths  # noqa: E402
 from trainer.checkpoint import load_checkpoint  # noqa: E402
 from trainer.landmark_training import extract_points  # noqa: E402
-from trainer.landmarks import features, load_landmark_model  # noqa: E402
+from trainer.landmarks import features, load_landmark_model, shipped_landmark_model  # noqa: E402
 from trainer.preprocess import CANONICAL_SIZE, to_model_pixels  # noqa: E402
 from trainer.train import predict_pixels  # noqa: E402
 
@@ -47,7 +46,7 @@ PATHS = {
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     massey.add_arguments(ap)
-    ap.add_argument("--landmarks", default=str(paths.default_landmarks()), help="hand-landmark model")
+    ap.add_argument("--landmarks", default=str(shipped_landmark_model()), help="hand-landmark model")
     args = ap.parse_args()
     files = massey.photos(args.massey)
     if not files:

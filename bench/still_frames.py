@@ -23,7 +23,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import massey  # noqa: E402
-from asl_desktop import paths  # noqa: E402
 from asl_desktop.core.recognizer import Classifier, Recognizer, one_thread_a_frame  # noqa: E402
 from trainer import landmarks  # noqa: E402
 from trainer.labels import CLASSES  # noqa: E402
@@ -59,7 +58,7 @@ def main() -> int:
     if args.no_steady:
         landmarks.STEADY_SHIFT = landmarks.STEADY_SCALE = landmarks.STEADY_TURN = 0.0
     one_thread_a_frame()
-    hands = landmarks.HandReader(landmarks.load_landmark_model(paths.landmarks_for(args.model)), video=True)
+    hands = landmarks.HandReader(landmarks.load_landmark_model(landmarks.landmark_model_for(args.model)), video=True)
     recognizer = Recognizer(Classifier.from_path(args.model), hands=hands)
     right = changes = count = 0
     started = time.perf_counter()

@@ -317,7 +317,7 @@ def test_a_new_source_looks_for_the_hand_afresh():
     """The box the last source's hand left is not where the next source's hand is looked for."""
     from asl_desktop.core.session import LiveSession
     from asl_desktop.core.speller import Speller
-    hands = HandReader(load_landmark_model(paths.default_landmarks()), video=True)
+    hands = HandReader(load_landmark_model(landmarks.shipped_landmark_model()), video=True)
     session = LiveSession(Speller(), classifier=Classifier.from_path(paths.default_model()), hands=hands)
     boxes, hand = [], turned(upright_hand(), 0.0, about=(37.0, 53.0))
     hands.landmarker.look = lambda rgb, box: (boxes.append(box), (hand, 0.9))[1]
@@ -340,7 +340,7 @@ def test_the_steady_box_follows_a_hand_that_turns_or_comes_closer():
 
 
 def test_the_shipped_landmark_model_loads_and_reads_nothing_without_a_hand():
-    model = load_landmark_model(paths.default_landmarks())
+    model = load_landmark_model(landmarks.shipped_landmark_model())
     assert model.meta["classes"] == list(CLASSES) and model.temperature > 0
     reader = HandReader(model, video=True)
     try:
@@ -361,9 +361,9 @@ def test_a_my_signs_fine_tune_adapts_the_landmark_model_too_and_the_app_reads_it
     hands = out.metrics["finetune"]["landmarks"]
     assert hands["hand_found"] == 1.0 and hands["held_back"] > 0
     assert hands["held_back_after"] == 1.0 and hands["held_back_before"] < 0.9
-    assert paths.landmarks_for(out.checkpoint) == tmp_path / "run" / "landmarks.pt"
-    assert load_landmark_model(paths.landmarks_for(out.checkpoint)).meta["fine_tuned_from"] == str(untrained)
-    assert paths.landmarks_for(tiny_model) == paths.default_landmarks()  # no landmark model beside it
+    assert landmarks.landmark_model_for(out.checkpoint) == tmp_path / "run" / "landmarks.pt"
+    assert load_landmark_model(landmarks.landmark_model_for(out.checkpoint)).meta["fine_tuned_from"] == str(untrained)
+    assert landmarks.landmark_model_for(tiny_model) == landmarks.shipped_landmark_model()  # no landmark model beside it
 
 
 def test_fine_tuning_on_a_few_signs_keeps_reading_the_others(tmp_path, fake_points):
@@ -435,7 +435,7 @@ def test_a_damaged_landmark_model_leaves_the_picture_reading_with_a_message(qtbo
     from asl_desktop import settings
     bad = tmp_path / "landmarks.pt"
     bad.write_bytes(b"junk")
-    monkeypatch.setattr(paths, "default_landmarks", lambda: bad)
+    monkeypatch.setattr(landmarks, "shipped_landmark_model", lambda: bad)
     window = reads_the_picture_saying("landmarks.pt", qtbot, tiny_model, tmp_path, capsys)
     [toggle] = [a for a in window.findChildren(QAction) if a.text().startswith("Read the &hand")]
     assert not toggle.isChecked()

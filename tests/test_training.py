@@ -10,6 +10,7 @@ from trainer.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from trainer.cli import main as cli_main
 from trainer.data import load_dataset
 from trainer.labels import CLASSES
+from trainer.landmarks import shipped_landmark_model
 from trainer.models import ASLNet, DeepCNN
 from trainer.runs import run_training
 from trainer.train import TrainConfig, TrainingCallback, TrainingCancelled, train
@@ -125,9 +126,16 @@ def test_cli_train_then_evaluate(dataset_dir, tmp_path, capsys):
     assert "Accuracy per class on unseen people" in html
     assert "<script src=" not in html and len(html) > 1_000_000  # plotly.js inline: works offline
 
+    # by default the photos are read as the app reads them: from the hand's shape where one is found
     assert cli_main(["evaluate", str(out / "model.pt"), str(dataset_dir), "--out", str(tmp_path / "ev")]) == 0
     printed = capsys.readouterr().out
-    assert "accuracy:" in printed and (tmp_path / "ev" / "report.html").exists()
+    assert "accuracy:" in printed and "hand found in" in printed and (tmp_path / "ev" / "report.html").exists()
+    read_with = json.loads((tmp_path / "ev" / "metrics.json").read_text())["landmarks"]["model"]
+    assert read_with == str(shipped_landmark_model())  # no landmark model beside this one
+    assert cli_main(["evaluate", str(out / "model.pt"), str(dataset_dir), "--no-landmarks",
+                     "--out", str(tmp_path / "ev2")]) == 0
+    assert "hand found in" not in capsys.readouterr().out
+    assert "landmarks" not in json.loads((tmp_path / "ev2" / "metrics.json").read_text())
 
 
 def test_cli_reports_bad_input_without_traceback(tmp_path, capsys):

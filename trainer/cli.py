@@ -14,7 +14,7 @@ from .checkpoint import CheckpointError
 from .data import DatasetError
 from .models import ARCHS
 from .finetune import FinetuneConfig
-from .landmarks import LandmarksUnavailable
+from .landmarks import LandmarksUnavailable, landmark_model_for
 from .runs import calibrate_checkpoint, evaluate_model, new_run_dir, run_finetune, run_training
 from .train import TrainConfig, TrainingCallback
 
@@ -131,8 +131,9 @@ def cmd_evaluate(args) -> int:
     out = Path(args.out) if args.out else new_run_dir("eval")
     bar, progress = _load_bar("reading images")
     try:
+        landmarks = None if args.picture_only else args.landmarks or landmark_model_for(args.model)
         metrics, report = evaluate_model(args.model, args.data, out, load_progress=progress,
-                                         landmarks=args.landmarks, hands_progress=progress)
+                                         landmarks=landmarks, hands_progress=progress)
     finally:
         bar.close()
     _print_scores(metrics["test"])
@@ -213,11 +214,14 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--points-from", metavar="ONNX", help="learn from the points of this hand landmark model "
                    "(default: MediaPipe's as converted, resources/models/hand_landmark_lite_original.onnx)")
     m.set_defaults(func=cmd_landmarks)
-    e = sub.add_parser("evaluate", help="score a model on a labelled folder and write a report")
-    e.add_argument("model")
-    e.add_argument("data")
-    e.add_argument("--landmarks", metavar="MODEL", help="a hand-landmark model (the shipped "
-                   "resources/models/landmarks.pt): read photos with a hand found from it, as the app does")
+    e = sub.add_parser("evaluate", help="score a model on a labelled folder, as the app reads it, and write a report")
+    e.add_argument("model", help="the picture model (e.g. the shipped resources/models/deepcnn.pt)")
+    e.add_argument("data", help="folder, .zip or .tar.gz with one sub-folder per class")
+    e.add_argument("--landmarks", metavar="MODEL", help="the hand-landmark model that reads photos with a hand "
+                   "found, as the app does (default: the one the app pairs with MODEL: landmarks.pt beside "
+                   "it, else the shipped one)")
+    e.add_argument("--no-landmarks", dest="picture_only", action="store_true",
+                   help="read every photo from the picture alone")
     e.add_argument("--out", help="report folder (default: a new folder in the user's runs folder)")
     e.set_defaults(func=cmd_evaluate)
     return p

@@ -83,6 +83,18 @@ def landmark_onnx(int8: bool | None = None) -> Path:
     return _shipped(f"hand_landmark_lite{'_int8' * int8}.onnx")
 
 
+def shipped_landmark_model() -> Path:
+    """The letter network that ships, read wherever a hand is found (`load_landmark_model`)."""
+    return _shipped("landmarks.pt")
+
+
+def landmark_model_for(model: str | Path) -> Path:
+    """The landmark model that goes with a picture model: its own beside it (a My signs run
+    adapts both), else the shipped one."""
+    own = Path(model).with_name("landmarks.pt")
+    return own if own.is_file() else shipped_landmark_model()
+
+
 def original_landmark_onnx() -> Path:
     """MediaPipe's float hand landmark model as converted, before the sturdy fine-tune: the one
     whose points letter networks learn from, while the app finds hands with `landmark_onnx()`
