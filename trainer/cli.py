@@ -217,11 +217,12 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("evaluate", help="score a model on a labelled folder, as the app reads it, and write a report")
     e.add_argument("model", help="the picture model (e.g. the shipped resources/models/deepcnn.pt)")
     e.add_argument("data", help="folder, .zip or .tar.gz with one sub-folder per class")
-    e.add_argument("--landmarks", metavar="MODEL", help="the hand-landmark model that reads photos with a hand "
-                   "found, as the app does (default: the one the app pairs with MODEL: landmarks.pt beside "
-                   "it, else the shipped one)")
-    e.add_argument("--no-landmarks", dest="picture_only", action="store_true",
-                   help="read every photo from the picture alone")
+    reading = e.add_mutually_exclusive_group()
+    reading.add_argument("--landmarks", metavar="MODEL", help="the hand-landmark model that reads photos with a "
+                         "hand found, as the app does (default: the one the app pairs with MODEL: landmarks.pt "
+                         "beside it, else the shipped one)")
+    reading.add_argument("--no-landmarks", dest="picture_only", action="store_true",
+                         help="read every photo from the picture alone")
     e.add_argument("--out", help="report folder (default: a new folder in the user's runs folder)")
     e.set_defaults(func=cmd_evaluate)
     return p
