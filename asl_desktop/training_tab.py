@@ -37,6 +37,8 @@ from .results_view import ResultsView
 from .threads import WorkerThread
 from .training_worker import DatasetScanWorker, TrainingWorker
 
+LOW_ACCURACY = 0.5  # a finished run below this says what usually helps
+
 
 def _plot(title: str, y_label: str) -> pg.PlotWidget:
     w = pg.PlotWidget(title=title)
@@ -67,6 +69,7 @@ class TrainingTab(QWidget):
         self.training_thread: WorkerThread | None = None
         self.scan_thread: WorkerThread | None = None
         self.scanned_path: str | None = None  # the folder whose images were read: what Start trains
+        self.closed = False  # after shutdown nothing new starts (the folder field still reports editingFinished)
         self._build_ui()
         folder = settings.read(settings.DATASET)
         if folder:
@@ -246,6 +249,8 @@ class TrainingTab(QWidget):
         """Read the folder in the text field; a scan still running for another folder is
         cancelled, and this one starts when it has stopped."""
         path = self.dataset_edit.text().strip()
+        if self.closed:
+            return
         if self.scan_thread is not None:
             if path != self._scan.path:
                 self._scan.cancel()  # _end_scan starts the new one
@@ -382,7 +387,11 @@ class TrainingTab(QWidget):
     def _on_succeeded(self, out: dict) -> None:
         test = out["metrics"]["test"]
         self.progress.setValue(self.progress.maximum())
-        self.progress_label.setText(f"Done: test accuracy {test['accuracy']:.1%} on {test['images']} images")
+        done = f"Done: test accuracy {test['accuracy']:.1%} on {test['images']} images"
+        if test["accuracy"] < LOW_ACCURACY:  # e.g. a short first try: say what helps
+            done += (f" · low after {self._epochs * self._batches} training steps: "
+                     "more epochs (or more photos a sign) usually help")
+        self.progress_label.setText(done)
         self.log.appendPlainText(f"Saved {out['checkpoint']}\nReport {out['report']}")
         self.results.refresh(select=out["report"])
         self.right.setCurrentIndex(1)
@@ -423,6 +432,7 @@ class TrainingTab(QWidget):
         return answer == QMessageBox.StandardButton.Yes
 
     def shutdown(self) -> None:
+        self.closed = True
         if self.worker is not None:
             self.worker.cancel()
             self.training_thread.stop()

@@ -61,7 +61,11 @@ def test_train_in_the_app_then_use_the_model(qtbot, window, tmp_path):
     assert tab.right.currentWidget() is tab.results and tab.use_button.isEnabled()
     runs = list(runs_dir().iterdir())
     assert len(runs) == 1 and (runs[0] / "model.pt").exists()
-    assert json.loads((runs[0] / "metrics.json").read_text())["config"]["epochs"] == 2
+    metrics = json.loads((runs[0] / "metrics.json").read_text())
+    assert metrics["config"]["epochs"] == 2
+    # a poor first run says what usually helps, with the number of steps it took
+    steps = f"low after {tab.progress.maximum()} training steps: more epochs"
+    assert (steps in tab.progress_label.text()) == (metrics["test"]["accuracy"] < 0.5)
     assert tab.results.runs.topLevelItem(0).text(0) == runs[0].name
     qtbot.wait(500)
     shot = tmp_path / "results.png"
@@ -290,3 +294,16 @@ def test_the_report_viewer_is_made_only_when_results_are_shown(qtbot, window):
     with qtbot.waitSignal(results.report_loaded, timeout=30000) as loaded:
         window.training.right.setCurrentWidget(results)
     assert loaded.args == [results.current_report, True] and results.web.isVisible()
+
+
+def test_closing_the_window_while_a_folder_is_typed_leaves_no_scan_running(qtbot, window, tmp_path):
+    """The folder field loses focus as the window closes (editingFinished): no scan may start
+    then, or Qt aborts the app on exit with the scan's thread still running."""
+    tab = window.training
+    window.tabs.setCurrentWidget(tab)
+    window.activateWindow()
+    tab.dataset_edit.setFocus()
+    qtbot.waitUntil(tab.dataset_edit.hasFocus, timeout=5000)
+    tab.dataset_edit.setText(str(write_dataset(tmp_path / "data", TINY_CLASSES, per_class=12)))
+    window.close()
+    assert tab.scan_thread is None
