@@ -156,6 +156,7 @@ class TrainingTab(QWidget):
             buttons.addWidget(b)
         self.progress = QProgressBar()
         self.progress_label = QLabel("")
+        self.progress_label.setWordWrap(True)  # a finished run's line can be long
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(2000)
