@@ -249,9 +249,9 @@ class TrainingTab(QWidget):
     def scan_dataset(self) -> None:
         """Read the folder in the text field; a scan still running for another folder is
         cancelled, and this one starts when it has stopped."""
-        path = self.dataset_edit.text().strip()
         if self.closed:
             return
+        path = self.dataset_edit.text().strip()
         if self.scan_thread is not None:
             if path != self._scan.path:
                 self._scan.cancel()  # _end_scan starts the new one

@@ -64,7 +64,7 @@ def main() -> int:
     started = time.perf_counter()
     for photo in photos:
         truth = CLASSES[massey.label(photo)]
-        hands.close()  # each photo is a new video
+        recognizer.forget_hand()  # each photo is a new video
         read = [recognizer.process(frame, i / 30).prediction.label
                 for i, frame in enumerate(frames(photo, args.framed, args.drift))][SETTLE:]
         right += sum(label == truth for label in read)
