@@ -15,19 +15,25 @@ else
 TEST_ENV := QT_QPA_PLATFORM=offscreen $(WEBENGINE)
 endif
 
-.PHONY: run test bench soak lock clean
+.PHONY: run test check bench soak lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
-	$(PY) -m pip install -c constraints.txt -e '.[test]'
+	$(PY) -m pip install -c constraints.txt -e '.[train,test]'
 	touch $(STAMP)
 
 run: $(STAMP)
 	$(VENV)/bin/asl-desktop
 
-test: $(STAMP)
+# the layout's checks first (import contracts, lint, types: pyproject.toml), then every test
+test: $(STAMP) check
 	@echo "GUI tests on the $(TEST_PLATFORM) platform"
 	$(TEST_ENV) $(PY) -m pytest
+
+check: $(STAMP)
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 bench: $(STAMP)
 	$(TEST_ENV) $(PY) bench/bench_training.py

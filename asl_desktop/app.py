@@ -26,19 +26,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     _prepare_qt_env()
+    from pyqtgraph.util.garbage_collector import GarbageCollector
     from PySide6 import QtWebEngineWidgets  # noqa: F401  (must load before the QApplication)
     from PySide6.QtCore import QCoreApplication, QEvent, Qt
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
-    from pyqtgraph.util.garbage_collector import GarbageCollector
 
-    from . import crash, paths
+    from asl_runtime import shipped
+
+    from . import crash
     from .main_window import MainWindow
     crash.install()
     app = QApplication(sys.argv[:1])
     app.setApplicationName("ASL Desktop")
     app.setOrganizationName("ASL Desktop")
-    app.setWindowIcon(QIcon(str(paths.app_icon())))
+    app.setWindowIcon(QIcon(str(shipped.app_icon())))
     # Python's cycle collector runs where memory happens to be allocated; in a worker thread it
     # would destroy collected Qt widgets there, which deadlocks Qt. It runs on a GUI-thread timer.
     collector = GarbageCollector(interval=1.0)

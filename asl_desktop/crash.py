@@ -15,7 +15,7 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-from trainer.runs import user_data_dir
+from asl_runtime.storage import user_data_dir
 
 _log = None          # the open crash log, once installed
 _dialog_open = False  # one dialog at a time: a per-frame error must not stack hundreds

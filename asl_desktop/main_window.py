@@ -8,7 +8,9 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
-from . import __version__, paths, settings
+from asl_runtime import shipped
+
+from . import __version__, settings
 from .core.frames import is_camera_spec
 from .live_tab import LiveTab
 
@@ -43,9 +45,9 @@ class MainWindow(QMainWindow):
         geometry = settings.read(settings.GEOMETRY)
         if geometry is not None:
             self.restoreGeometry(geometry)
-        self.model_path = model or settings.read(settings.MODEL) or str(paths.default_model())
+        self.model_path = model or settings.read(settings.MODEL) or str(shipped.default_model())
         if not Path(self.model_path).is_file():
-            self.model_path = str(paths.default_model())
+            self.model_path = str(shipped.default_model())
         self.model_ready = False
         self.load_model(self.model_path)
         initial = source if source is not None else self.live.initial_source()
@@ -87,7 +89,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Play again", self.live.replay, "Ctrl+R")
         file.addSeparator()
         self._action(file, "Open &model...", self.open_model, "Ctrl+M")
-        self._action(file, "Use the &shipped model", lambda: self.load_model(str(paths.default_model())))
+        self._action(file, "Use the &shipped model", lambda: self.load_model(str(shipped.default_model())))
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
@@ -223,12 +225,12 @@ class MainWindow(QMainWindow):
 
     @Slot(str, str)
     def _on_model_error(self, path: str, message: str) -> None:
-        shipped = str(paths.default_model())
+        default = str(shipped.default_model())
         if self.model_ready:
             outcome = "The current model stays in use."
-        elif path != shipped:
+        elif path != default:
             outcome = "The shipped model is used instead."
-            self.load_model(shipped)
+            self.load_model(default)
         else:
             outcome = "No model is loaded: choose one with File > Open model..."
             self._open_waiting_source()
@@ -245,7 +247,7 @@ class MainWindow(QMainWindow):
     def show_signs(self) -> None:
         """A sheet of all 29 signs: how each hand is shaped."""
         rows = "".join(f"<tr><td><b>{label if len(label) == 1 else label.upper()}</b></td><td>{text}</td></tr>"
-                       for label, text in paths.sign_descriptions().items())
+                       for label, text in shipped.sign_descriptions().items())
         box = QMessageBox(QMessageBox.Icon.NoIcon, "The signs", f"<table cellspacing='4'>{rows}</table>", parent=self)
         box.setTextFormat(Qt.TextFormat.RichText)
         box.exec()

@@ -13,14 +13,29 @@ from pathlib import Path
 import cv2
 from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QIcon, QKeySequence, QPixmap, QShortcut
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QInputDialog, QLabel,
-                               QListWidget, QListWidgetItem, QMessageBox, QProgressBar, QPushButton, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
+from asl_runtime import shipped
+from asl_runtime.labels import CLASSES
 from trainer.finetune import FinetuneConfig
-from trainer.labels import CLASSES
 
-from . import paths, settings
+from . import settings
 from .core.my_signs import DEFAULT_SET, Recording, RecordingState, SampleStore, my_signs_root, valid_set_name
 from .core.session import Step
 from .threads import WorkerThread
@@ -57,7 +72,7 @@ class MySignsTab(QWidget):
         """live: the LiveTab whose frames are recorded; current_model: () -> path of the model in use."""
         super().__init__(parent)
         self.live, self.current_model = live, current_model
-        self.descriptions = paths.sign_descriptions()
+        self.descriptions = shipped.sign_descriptions()
         self.recording: Recording | None = None
         self.queue: list[str] = []
         self.worker: TrainingWorker | None = None

@@ -19,13 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from trainer.runs import RunInfo, list_runs, read_run, runs_dir
-
-from . import paths
+from asl_runtime import shipped
+from asl_runtime.runs import RunInfo, list_runs, read_run, runs_dir
 
 
 def shipped_run() -> RunInfo | None:
-    return read_run(paths.default_model_report().with_name("metrics.json"), paths.default_model())
+    return read_run(shipped.default_model_report().with_name("metrics.json"), shipped.default_model())
 
 
 def _percent(value: float | None) -> str:

@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from asl_runtime import shipped
+from asl_runtime.labels import CLASSES
+from asl_runtime.runs import RunInfo, read_run
 from trainer.data import DatasetSummary
-from trainer.labels import CLASSES
-from trainer.runs import RunInfo, read_run
 from trainer.train import RECIPES, EpochRecord, TrainConfig
 
-from . import paths, settings
+from . import settings
 from .results_view import ResultsView
 from .threads import WorkerThread
 from .training_worker import DatasetScanWorker, TrainingWorker
@@ -63,7 +64,7 @@ class TrainingTab(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.current_model = str(paths.default_model())
+        self.current_model = str(shipped.default_model())
         self.current_arch: str | None = None
         self.worker: TrainingWorker | None = None
         self.training_thread: WorkerThread | None = None

@@ -17,11 +17,11 @@ from dataclasses import asdict
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from asl_runtime.runs import new_run_dir
+from asl_runtime.shipped import landmark_model_for
 from trainer.child_run import run_in_child
-from trainer.finetune import FinetuneConfig
 from trainer.data import load_dataset
-from trainer.landmarks import landmark_model_for
-from trainer.runs import new_run_dir
+from trainer.finetune import FinetuneConfig
 from trainer.train import TrainConfig, TrainingCancelled
 
 from .crash import crash_log_path, log_exception

@@ -7,16 +7,17 @@ import math
 import sys
 from contextlib import closing, nullcontext
 
-from trainer.checkpoint import CheckpointError
-from trainer.landmarks import HandReader, LandmarksUnavailable, landmark_model_for, load_landmark_model
+from asl_runtime.hands import LandmarksUnavailable
+from asl_runtime.model_files import ModelFileError
+from asl_runtime.shipped import default_model
 
-from . import paths
 from .core.frames import SourceError, open_source
-from .core.recognizer import Classifier, one_thread_a_frame
+from .core.recognizer import one_thread_a_frame
 from .core.region import GuideBox
 from .core.session import LiveSession
 from .core.speller import DEFAULT_HOLD, DEFAULT_THRESHOLD, Speller
 from .core.words import Vocabulary
+from .live_models import load_hands, load_picture_model
 
 
 def _roi(text: str) -> tuple[int, int, int]:
@@ -54,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hold", type=_positive, default=DEFAULT_HOLD, help="seconds a letter must hold (default %(default)s)")
     p.add_argument("--threshold", type=_share, default=DEFAULT_THRESHOLD,
                    help="minimum confidence (default %(default)s)")
-    p.add_argument("--model", default=str(paths.default_model()), help="model checkpoint (default: the shipped model)")
+    p.add_argument("--model", default=str(default_model()),
+                   help="picture model: a checkpoint with its ONNX export beside it, or the .onnx (default: the shipped model)")
     p.add_argument("--auto", action="store_true", help="follow the hand instead of a fixed region")
     p.add_argument("--autocorrect", action=argparse.BooleanOptionalAction, default=True,
                    help="replace each finished word by a clearly more likely English (or your own) word, "
@@ -73,11 +75,11 @@ def transcribe(args) -> str:
     hands = None
     if args.landmarks:
         try:
-            hands = HandReader(load_landmark_model(landmark_model_for(args.model)), video=True)
-        except (LandmarksUnavailable, CheckpointError) as exc:
+            hands = load_hands(args.model)
+        except (LandmarksUnavailable, ModelFileError) as exc:
             print(f"warning: reading the picture only: {exc}", file=sys.stderr)
     session = LiveSession(Speller(args.threshold, args.hold), GuideBox(), False, args.auto,
-                          Classifier.from_path(args.model),
+                          load_picture_model(args.model),
                           Vocabulary.english() if args.autocorrect else None, hands)
     session.set_words(autocorrect=args.autocorrect)
     session.set_guessing(args.guess)
@@ -113,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         print(transcribe(args))
-    except (SourceError, CheckpointError) as exc:
+    except (SourceError, ModelFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

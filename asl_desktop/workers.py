@@ -14,15 +14,16 @@ import time
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from trainer.checkpoint import CheckpointError
-from trainer.landmarks import HandReader, LandmarksUnavailable, landmark_model_for, load_landmark_model
+from asl_runtime.hands import HandReader, LandmarksUnavailable
+from asl_runtime.model_files import ModelFileError
+from asl_runtime.shipped import default_model, landmark_model_for
 
-from . import paths
 from .core.frames import Frame, FrameSource, SourceError, is_camera_spec, open_source
-from .core.recognizer import Classifier, one_thread_a_frame
+from .core.recognizer import one_thread_a_frame
 from .core.session import LiveSession
 from .core.words import Vocabulary
 from .crash import crash_log_path, log_exception, summary
+from .live_models import load_hands, load_picture_model
 
 RECONNECT_SECONDS = 2.0
 
@@ -166,8 +167,8 @@ class InferenceWorker(QObject):
     @Slot(str)
     def load_model(self, path: str) -> None:
         try:
-            classifier = Classifier.from_path(path)
-        except CheckpointError as exc:
+            classifier = load_picture_model(path)
+        except ModelFileError as exc:
             self.model_failed.emit(path, str(exc))
             return
         except Exception as exc:
@@ -178,7 +179,7 @@ class InferenceWorker(QObject):
         self._load_hands()
         if self.session.vocabulary is None:  # the word list, once, off the GUI thread
             self.session.set_words(vocabulary=Vocabulary.english())
-        self.model_loaded.emit(path, classifier.loaded.arch)
+        self.model_loaded.emit(path, classifier.model.arch)
 
     @Slot(bool)
     def set_landmarks(self, on: bool) -> None:
@@ -188,15 +189,16 @@ class InferenceWorker(QObject):
 
     def _load_hands(self) -> None:
         """(Re)load the landmark model that goes with the model in use (see landmark_model_for)."""
-        path = landmark_model_for(self._model_path or paths.default_model()) if self._landmarks_on else None
+        path = landmark_model_for(self._model_path or default_model()) if self._landmarks_on else None
         if path is not None and path == self._hands_path:
             return
-        reader, message = None, "Reading letters from the picture (hand landmarks are off)"
+        reader: HandReader | None = None
+        message = "Reading letters from the picture (hand landmarks are off)"
         if path is not None:
             try:
-                reader = HandReader(load_landmark_model(path), video=True)
+                reader = load_hands(self._model_path or default_model())
                 message = "Reading letters from the hand's shape (landmarks), from the picture when no hand is found"
-            except (LandmarksUnavailable, CheckpointError) as exc:
+            except (LandmarksUnavailable, ModelFileError) as exc:
                 message = f"Reading letters from the picture only: {exc}"
             except Exception as exc:
                 message = f"Reading letters from the picture only: {log_exception(exc, 'hand landmarks')}"

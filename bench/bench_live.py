@@ -40,6 +40,8 @@ def hand_frames(folder: str, frames: int = 300) -> list[np.ndarray]:
     """640x480 frames of Massey hands (a new photo every 30 frames, with a slight tremor), or []."""
     import massey
     photos = massey.photos(folder)[::60]
+    if not photos:
+        return []
     rng = np.random.default_rng(0)
     out = []
     for i in range(frames):
@@ -48,15 +50,15 @@ def hand_frames(folder: str, frames: int = 300) -> list[np.ndarray]:
         x, y = 170 + int(rng.integers(-4, 5)), 90 + int(rng.integers(-4, 5))
         frame[y:y + 300, x:x + 300] = hand
         out.append(frame)
-    return out if photos else []
+    return out
 
 
 def per_frame(video: Path, massey_folder: str, frames: int = 300) -> None:
-    from asl_desktop import paths
-    from asl_desktop.core.recognizer import Classifier, Recognizer, one_thread_a_frame
-    from trainer.landmarks import HandReader, load_landmark_model, shipped_landmark_model
+    from asl_desktop.core.recognizer import Recognizer, one_thread_a_frame
+    from asl_desktop.live_models import load_hands, load_picture_model
+    from asl_runtime.shipped import default_model
     one_thread_a_frame()  # as the inference worker does
-    recognizer = Recognizer(Classifier.from_path(paths.default_model()), mirror=True)
+    recognizer = Recognizer(load_picture_model(default_model()), mirror=True)
     cap = cv2.VideoCapture(str(video))
     images = [image for ok, image in (cap.read() for _ in range(frames)) if ok]
 
@@ -71,7 +73,7 @@ def per_frame(video: Path, massey_folder: str, frames: int = 300) -> None:
         recognizer.auto = auto
         report(f"picture only, {'hand tracking' if auto else 'guide box'}", images)
     recognizer.auto = False
-    recognizer.hands = HandReader(load_landmark_model(shipped_landmark_model()), video=True)
+    recognizer.hands = load_hands(default_model())
     report("landmarks on, no hand in view: the picture read, or a look for a hand every third frame", images)
     with_hands = hand_frames(massey_folder, frames)
     if with_hands:
@@ -130,10 +132,10 @@ def main() -> int:
         video = make_video(Path(tmp) / "bench.avi", args.seconds + 3)
         per_frame(video, args.massey)
 
+        from pyqtgraph.util.garbage_collector import GarbageCollector
         from PySide6 import QtWebEngineWidgets  # noqa: F401
         from PySide6.QtCore import QSettings
         from PySide6.QtWidgets import QApplication
-        from pyqtgraph.util.garbage_collector import GarbageCollector
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)  # the defaults, not yours
         app = QApplication([])  # noqa: F841
         collector = GarbageCollector(interval=1.0)  # noqa: F841 (as the app does, app.py)

@@ -2,8 +2,8 @@
 
 Run: .venv/bin/python bench/bench_training.py [--batches 120]
 Prints images/s of the production training loop (`trainer.train.train`) and estimated
-seconds per epoch for each recipe, with and without augmentation, and the cached loader's throughput against the reference's per-item
-Dataset (open + resize one file per __getitem__, batch 32, num_workers 0) as a ratio.
+seconds per epoch for each recipe, with and without augmentation, and the cached loader's
+throughput against the reference's per-item Dataset (open + resize one file per __getitem__, batch 32, num_workers 0) as a ratio.
 """
 
 import argparse
@@ -18,7 +18,7 @@ import torch
 from torch.utils.data import DataLoader, Dataset
 
 from trainer.data import load_dataset
-from trainer.preprocess import normalize
+from trainer.tensors import normalize
 from trainer.train import TrainConfig, TrainingCallback, TrainingCancelled, train
 
 ARCHIVE = Path(__file__).resolve().parents[1].parent / "shared/data/asl-alphabet/asl-alphabet-train.tar.gz"

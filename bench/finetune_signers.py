@@ -21,10 +21,11 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import massey  # noqa: E402
-from trainer.checkpoint import atomic_write, load_checkpoint  # noqa: E402
+
+from asl_runtime.preprocess import to_model_pixels  # noqa: E402
+from asl_runtime.storage import atomic_write, load_checkpoint  # noqa: E402
 from trainer.data import ImageDataset, load_dataset, split_indices  # noqa: E402
 from trainer.finetune import FinetuneConfig, finetune  # noqa: E402
-from trainer.preprocess import to_model_pixels  # noqa: E402
 from trainer.train import predict_pixels, score  # noqa: E402
 
 KS = (1, 3, 5, 10)

@@ -8,15 +8,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from asl_desktop import paths
-from trainer.labels import CLASSES
+from asl_runtime.labels import CLASSES
+from asl_runtime.shipped import default_model
 
 DEFAULT_FOLDER = "/tmp/asl/massey-letters"
 
 
 def add_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--massey", default=DEFAULT_FOLDER, help="the unpacked Massey letters (default %(default)s)")
-    ap.add_argument("--model", default=str(paths.default_model()), help="checkpoint (default: the shipped model)")
+    ap.add_argument("--model", default=str(default_model()), help="checkpoint (default: the shipped model)")
 
 
 def photos(folder: str | Path) -> list[Path]:

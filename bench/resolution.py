@@ -20,10 +20,13 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import massey  # noqa: E402
+
+from asl_runtime.hands import features  # noqa: E402
+from asl_runtime.preprocess import CANONICAL_SIZE, to_model_pixels  # noqa: E402
+from asl_runtime.shipped import shipped_landmark_model  # noqa: E402
 from trainer.checkpoint import load_checkpoint  # noqa: E402
 from trainer.landmark_training import extract_points  # noqa: E402
-from trainer.landmarks import features, load_landmark_model, shipped_landmark_model  # noqa: E402
-from trainer.preprocess import CANONICAL_SIZE, to_model_pixels  # noqa: E402
+from trainer.landmarks import load_landmark_model  # noqa: E402
 from trainer.train import predict_pixels  # noqa: E402
 
 

@@ -35,16 +35,16 @@ def main() -> int:
     p.add_argument("--minutes", type=float, default=60.0)
     p.add_argument("--video", help="play this file instead of the generated clip")
     args = p.parse_args()
+    from pyqtgraph.util.garbage_collector import GarbageCollector
     from PySide6 import QtWebEngineWidgets  # noqa: F401
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
-    from pyqtgraph.util.garbage_collector import GarbageCollector
 
     from asl_desktop.main_window import MainWindow
     tmp = tempfile.TemporaryDirectory()
     video = Path(args.video) if args.video else make_video(Path(tmp.name) / "soak.avi", 60)
     app = QApplication([])
-    collector = GarbageCollector(interval=1.0)  # as the app does (app.py)
+    _collector = GarbageCollector(interval=1.0)  # as the app does (app.py); alive for the run
     window = MainWindow(source=str(video))
     window.show()
     shown = [0]

@@ -23,9 +23,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import massey  # noqa: E402
-from asl_desktop.core.recognizer import Classifier, Recognizer, one_thread_a_frame  # noqa: E402
-from trainer import landmarks  # noqa: E402
-from trainer.labels import CLASSES  # noqa: E402
+
+from asl_desktop.core.recognizer import Recognizer, one_thread_a_frame  # noqa: E402
+from asl_desktop.live_models import load_hands, load_picture_model  # noqa: E402
+from asl_runtime import hands as landmarks  # noqa: E402
+from asl_runtime.labels import CLASSES  # noqa: E402
 
 FRAMES, SETTLE, SIDE = 15, 3, 480
 
@@ -58,8 +60,7 @@ def main() -> int:
     if args.no_steady:
         landmarks.STEADY_SHIFT = landmarks.STEADY_SCALE = landmarks.STEADY_TURN = 0.0
     one_thread_a_frame()
-    hands = landmarks.HandReader(landmarks.load_landmark_model(landmarks.landmark_model_for(args.model)), video=True)
-    recognizer = Recognizer(Classifier.from_path(args.model), hands=hands)
+    recognizer = Recognizer(load_picture_model(args.model), hands=load_hands(args.model))
     right = changes = count = 0
     started = time.perf_counter()
     for photo in photos:

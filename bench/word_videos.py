@@ -28,6 +28,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import massey  # noqa: E402
+
 from asl_desktop.transcribe import build_parser, transcribe  # noqa: E402
 
 WORDS = ["HELLO", "WORLD", "SIGN", "QUIZ", "THANK", "YOU", "BOOK", "APPLE", "NAME", "HELP"]

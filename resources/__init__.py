@@ -1,1 +1,1 @@
-"""Files that ship with ASL Desktop: the default model, its report, icons."""
+"""Files that ship with ASL Desktop: the models, their reports and notices, the icon, sign notes."""

@@ -78,7 +78,7 @@ def test_a_rerun_into_the_same_folder_replaces_the_whole_run(tmp_path):
     (out / "stale-extra-file").write_text("from the first run")
     first_model = (out / "model.pt").read_bytes()
     run_training(data, out, TrainConfig.for_arch("aslnet", epochs=2, seed=2))
-    assert sorted(p.name for p in out.iterdir()) == ["metrics.json", "model.pt", "report.html"]
+    assert sorted(p.name for p in out.iterdir()) == ["metrics.json", "model.onnx", "model.pt", "report.html"]
     assert (out / "model.pt").read_bytes() != first_model
     assert '"epochs": 2' in (out / "metrics.json").read_text()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 from conftest import write_dataset
 
+from asl_runtime import images
+from asl_runtime.images import decode_image
 from trainer import data as data_mod
-from trainer.data import DatasetError, decode_image, load_dataset
+from trainer.data import DatasetError, load_dataset
 
 
 def _jpeg(size=32, quality=90) -> bytes:
@@ -35,7 +37,7 @@ def test_phone_jpegs_with_bytes_after_the_end_are_read_but_truncated_ones_are_no
 
 
 def test_huge_images_are_skipped_before_decoding(monkeypatch):
-    monkeypatch.setattr(data_mod, "MAX_PIXELS", 32 * 32 - 1)
+    monkeypatch.setattr(images, "MAX_PIXELS", 32 * 32 - 1)
     assert decode_image(_jpeg(32)) is None
     assert decode_image(_jpeg(31)) is not None
 

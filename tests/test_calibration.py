@@ -3,11 +3,12 @@ import pytest
 import torch
 
 from asl_desktop.core.recognizer import Classifier
+from asl_runtime.labels import CLASSES
+from asl_runtime.model_files import ModelFileError
 from trainer.calibrate import expected_calibration_error, fit_temperature, reliability
-from trainer.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from trainer.labels import CLASSES
+from trainer.checkpoint import load_checkpoint, save_checkpoint
 from trainer.models import ARCHS, DeepCNN, build_model
-from trainer.preprocess import normalize
+from trainer.tensors import normalize
 
 
 def _overconfident(n=3000, classes=5, accuracy=0.7, seed=0):
@@ -97,7 +98,7 @@ def test_a_bad_temperature_is_refused_with_a_message(tmp_path, bad):
     payload = torch.load(path, weights_only=True)
     payload["temperature"] = bad
     torch.save(payload, path)
-    with pytest.raises(CheckpointError, match="temperature"):
+    with pytest.raises(ModelFileError, match="temperature"):
         load_checkpoint(path)
 
 

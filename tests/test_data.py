@@ -7,9 +7,10 @@ import pytest
 import torch
 from conftest import write_dataset
 
+from asl_runtime.labels import CLASSES, UnknownClassError, class_index
+from asl_runtime.preprocess import to_model_pixels
 from trainer.data import DatasetError, load_dataset, split_indices
-from trainer.labels import CLASSES, UnknownClassError, class_index
-from trainer.preprocess import normalize, preprocess, to_model_pixels
+from trainer.tensors import normalize, preprocess
 
 
 def test_folder_names_map_case_insensitively():
@@ -121,7 +122,7 @@ def test_live_frames_reach_the_model_as_training_photos_do_mirrored_or_not(tiny_
         shown = cv2.flip(frame, 1) if mirror else frame
         camera_view = shown[y:y + side, x:x + side][:, ::-1] if mirror else shown[y:y + side, x:x + side]
         assert r.frame is frame and r.mirrored == mirror and np.array_equal(r.hand, camera_view)
-        assert np.array_equal(r.pixels, to_model_pixels(camera_view, classifier.loaded.input_size))
+        assert np.array_equal(r.pixels, to_model_pixels(camera_view, classifier.input_size))
 
 
 def test_the_tracked_box_follows_the_hand_in_the_mirrored_view_and_crops_it_from_the_camera(tiny_model):

@@ -28,6 +28,7 @@ def make_window(qtbot, source, model, training=False):
 
 def test_the_selfie_view_shows_the_camera_image_mirrored(qtbot):
     import numpy as np
+
     from asl_desktop.video_view import VideoView
     view = VideoView()
     qtbot.addWidget(view)

@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-
 from test_landmarks import drawn_hand
-from trainer.landmarks import HandLandmarker, model_patch, original_landmark_onnx
+
+from asl_runtime.hands import HandLandmarker, model_patch, original_landmark_onnx
 
 
 def _tool(name: str):

@@ -5,12 +5,13 @@ import pickle
 import pytest
 import torch
 
+from asl_runtime.labels import CLASSES
+from asl_runtime.model_files import ModelFileError
+from asl_runtime.shipped import shipped_landmark_model
 from trainer.augment import augment_batch
-from trainer.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from trainer.checkpoint import load_checkpoint, save_checkpoint
 from trainer.cli import main as cli_main
 from trainer.data import load_dataset
-from trainer.labels import CLASSES
-from trainer.landmarks import shipped_landmark_model
 from trainer.models import ASLNet, DeepCNN
 from trainer.runs import run_training
 from trainer.train import TrainConfig, TrainingCallback, TrainingCancelled, train
@@ -104,8 +105,9 @@ def test_bad_checkpoints_give_clear_errors(tmp_path):
         pickle.dump(_Evil(), fh)
     for path, message in [(truncated, "not a readable model file"), (garbage, "not a readable model file"),
                           (foreign, "not an ASL Desktop model"), (mismatched, "do not match"),
-                          (evil, "holds objects a safe model file may not contain"), (tmp_path / "none.pt", "no such model file")]:
-        with pytest.raises(CheckpointError, match=message) as info:
+                          (evil, "holds objects a safe model file may not contain"),
+                          (tmp_path / "none.pt", "no such model file")]:
+        with pytest.raises(ModelFileError, match=message) as info:
             load_checkpoint(path)
         assert path.name in str(info.value)
     assert not (tmp_path / "pwned").exists() and not os.path.exists("pwned")
@@ -148,11 +150,11 @@ def test_cli_reports_bad_input_without_traceback(tmp_path, capsys):
 
 
 def test_the_shipped_model_loads_safely_and_knows_its_history():
-    from asl_desktop import paths
-    loaded = load_checkpoint(paths.default_model())
+    from asl_runtime import shipped
+    loaded = load_checkpoint(shipped.default_model())
     assert loaded.arch == "deepcnn" and loaded.input_size == 28
     assert len(loaded.meta["history"]) >= 10 and loaded.meta["test_accuracy"] > 0.95
-    assert paths.default_model_report().stat().st_size > 1_000_000
+    assert shipped.default_model_report().stat().st_size > 1_000_000
 
 
 def test_grayscale_augmentation_removes_colour():
@@ -180,7 +182,7 @@ def test_checkpoint_fields_are_checked_before_use(tmp_path, field, value, messag
     payload[field] = value
     crafted = tmp_path / "crafted.pt"
     torch.save(payload, crafted)
-    with pytest.raises(CheckpointError, match=message):
+    with pytest.raises(ModelFileError, match=message):
         load_checkpoint(crafted)
 
 
@@ -190,5 +192,5 @@ def test_a_checkpoint_with_nan_weights_is_refused(tmp_path):
         model.out.weight[0, 0] = float("nan")
     path = tmp_path / "diverged.pt"
     save_checkpoint(path, model, "aslnet", (0.5,) * 3, (0.25,) * 3, 28)
-    with pytest.raises(CheckpointError, match="NaN"):
+    with pytest.raises(ModelFileError, match="NaN"):
         load_checkpoint(path)

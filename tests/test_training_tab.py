@@ -6,7 +6,7 @@ from PySide6.QtGui import QImage
 
 from asl_desktop.main_window import MainWindow
 from asl_desktop.settings import app_settings
-from trainer.runs import runs_dir
+from asl_runtime.runs import runs_dir
 
 
 @pytest.fixture

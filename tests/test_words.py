@@ -1,13 +1,22 @@
 """Suggestions, autocorrect and its undo, from hand-made commit evidence."""
 
+import math
+
 import pytest
 
 from asl_desktop.core.session import LiveSession
 from asl_desktop.core.speller import Speller
-import math
-
-from asl_desktop.core.words import (P_DROP, P_DROP_DOUBLE, P_SWAP, Vocabulary, add_user_word, autocorrect,
-                                     channels, read_user_words, suggest)
+from asl_desktop.core.words import (
+    P_DROP,
+    P_DROP_DOUBLE,
+    P_SWAP,
+    Vocabulary,
+    add_user_word,
+    autocorrect,
+    channels,
+    read_user_words,
+    suggest,
+)
 
 
 @pytest.fixture(scope="module")

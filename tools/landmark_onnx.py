@@ -37,14 +37,13 @@ from pathlib import Path
 import numpy as np
 import onnx
 from onnx import TensorProto, numpy_helper
-from onnxruntime.quantization import (CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType,
-                                      quantize_static)
+from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from asl_runtime.hands import HandLandmarker, landmark_onnx, model_patch  # noqa: E402
+from asl_runtime.preprocess import CANONICAL_SIZE  # noqa: E402
 from trainer.data import load_dataset  # noqa: E402
-from trainer.landmarks import HandLandmarker, landmark_onnx, model_patch  # noqa: E402
-from trainer.preprocess import CANONICAL_SIZE  # noqa: E402
 
 
 class Patches(CalibrationDataReader):

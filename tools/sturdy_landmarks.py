@@ -33,12 +33,18 @@ from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from trainer.checkpoint import atomic_write  # noqa: E402
+from asl_runtime.hands import (  # noqa: E402
+    MIN_PRESENCE,
+    POINTS,
+    HandLandmarker,
+    landmark_onnx,
+    model_patch,
+    original_landmark_onnx,
+)
+from asl_runtime.preprocess import CANONICAL_SIZE  # noqa: E402
+from asl_runtime.storage import atomic_write  # noqa: E402
 from trainer.data import load_dataset  # noqa: E402
 from trainer.landmark_training import degraded  # noqa: E402
-from trainer.landmarks import (MIN_PRESENCE, POINTS, HandLandmarker, landmark_onnx, model_patch,  # noqa: E402
-                               original_landmark_onnx)
-from trainer.preprocess import CANONICAL_SIZE  # noqa: E402
 
 WORSE_SHARE = 0.6
 

@@ -21,7 +21,7 @@ def augment_batch(x: torch.Tensor, gen: torch.Generator, *, degrees: float = 12.
     """x: N x 3 x H x W floats in [0, 1] -> an augmented batch of the same shape."""
     n, dev = x.shape[0], x.device
     angle = _uniform(n, -degrees, degrees, gen, dev) * (math.pi / 180)
-    zoom = _uniform(n, *scale, gen, dev)
+    zoom = _uniform(n, scale[0], scale[1], gen, dev)
     sign = torch.ones(n, device=dev)
     if flip:
         sign = torch.where(torch.rand(n, generator=gen, device=dev) < 0.5, -sign, sign)

@@ -8,19 +8,11 @@ and `expected_calibration_error` say how well the confidence matches the accurac
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
 BINS = 10
 MIN_TEMPERATURE, MAX_TEMPERATURE = 0.05, 20.0
-
-
-def calibrated(logits: np.ndarray, temperature: float) -> np.ndarray:
-    """softmax(logits / T) over the last axis, in numpy (the live reads)."""
-    z = logits / np.float32(temperature)
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
 
 
 def fit_temperature(logits: torch.Tensor, labels: torch.Tensor) -> float:
@@ -65,7 +57,7 @@ def expected_calibration_error(probs: torch.Tensor, labels, bins: int = BINS) ->
 
 def before_after(logits: torch.Tensor, labels, temperature: float) -> dict:
     """ECE and reliability bins of softmax(logits) and of softmax(logits / temperature)."""
-    out = {}
+    out: dict[str, object] = {}
     for when, probs in (("before", F.softmax(logits, 1)), ("after", F.softmax(logits / temperature, 1))):
         out[f"ece_{when}"] = expected_calibration_error(probs, labels)
         out[f"reliability_{when}"] = reliability(probs, labels)

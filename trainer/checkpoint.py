@@ -1,12 +1,11 @@
-"""Saving and safely loading model checkpoints (weights plus metadata)."""
+"""Saving and safely loading model checkpoints (weights plus metadata); each save also writes
+the ONNX export the live app reads (`trainer.export`)."""
 
 from __future__ import annotations
 
 import math
-import os
 import pickle
 import platform
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,16 +13,15 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .labels import CLASSES
+from asl_runtime.labels import CLASSES
+from asl_runtime.model_files import MAX_INPUT, MIN_INPUT, ModelFileError
+from asl_runtime.storage import atomic_write
+
+from .export import export_picture
 from .models import ARCHS, build_model
 
 FORMAT = "asl-desktop-checkpoint"
 FORMAT_VERSION = 1
-MIN_INPUT, MAX_INPUT = 8, 224  # input sizes a model may declare (28 is the app's)
-
-
-class CheckpointError(ValueError):
-    """A checkpoint that cannot be used; the message names the file."""
 
 
 @dataclass
@@ -48,24 +46,10 @@ def library_versions() -> dict[str, str]:
             "opencv": str(cv2.__version__)}
 
 
-def atomic_write(path: Path, write) -> None:
-    """Call write(tmp_path), then rename over `path`: readers never see half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a model or report is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save_checkpoint(path: str | Path, model: nn.Module, arch: str, mean, std,
                     input_size: int, temperature: float = 1.0, **meta) -> None:
-    """Write weights and metadata (history, dataset, metrics...) atomically."""
+    """Write weights and metadata (history, dataset, metrics...) atomically, and the ONNX
+    export beside them (`model.pt` -> `model.onnx`)."""
     payload = {
         "format": FORMAT, "format_version": FORMAT_VERSION, "arch": arch,
         "classes": list(CLASSES), "input_size": int(input_size),
@@ -76,12 +60,13 @@ def save_checkpoint(path: str | Path, model: nn.Module, arch: str, mean, std,
         "versions": library_versions(), **meta,
     }
     atomic_write(Path(path), lambda tmp: torch.save(payload, tmp))
+    export_picture(model, arch, int(input_size), mean, std, temperature, Path(path).with_suffix(".onnx"))
 
 
 def read_payload(path: Path, device: str | torch.device = "cpu", what: str = "model file"):
-    """torch.load with `weights_only=True`; a missing or unreadable file is a CheckpointError."""
+    """torch.load with `weights_only=True`; a missing or unreadable file is a ModelFileError."""
     if not path.is_file():
-        raise CheckpointError(f"{path}: no such {what}")
+        raise ModelFileError(f"{path}: no such {what}")
     try:
         return torch.load(path, map_location=device, weights_only=True)
     except Exception as exc:  # any failure to unpickle means "not a model file"
@@ -89,26 +74,26 @@ def read_payload(path: Path, device: str | torch.device = "cpu", what: str = "mo
             reason = "it is damaged, or holds objects a safe model file may not contain"
         else:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise CheckpointError(f"{path}: not a readable model file ({reason[:200]})") from exc
+        raise ModelFileError(f"{path}: not a readable model file ({reason[:200]})") from exc
 
 
 def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> LoadedModel:
-    """Load a checkpoint with `weights_only=True`; any problem is a CheckpointError."""
+    """Load a checkpoint with `weights_only=True`; any problem is a ModelFileError."""
     path = Path(path)
     payload = read_payload(path, device)
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise CheckpointError(f"{path}: not an ASL Desktop model checkpoint")
+        raise ModelFileError(f"{path}: not an ASL Desktop model checkpoint")
     arch = payload.get("arch")
     if arch not in ARCHS:
-        raise CheckpointError(f"{path}: unknown architecture '{arch}'")
+        raise ModelFileError(f"{path}: unknown architecture '{arch}'")
     _check_fields(path, payload)
     try:
         model = build_model(arch, len(CLASSES), payload["input_size"])
         model.load_state_dict(payload["state_dict"])
     except (KeyError, RuntimeError, TypeError, ValueError) as exc:
-        raise CheckpointError(f"{path}: weights do not match the '{arch}' architecture ({str(exc)[:200]})") from exc
+        raise ModelFileError(f"{path}: weights do not match the '{arch}' architecture ({str(exc)[:200]})") from exc
     if not all(torch.isfinite(t).all() for t in model.state_dict().values() if t.is_floating_point()):
-        raise CheckpointError(f"{path}: the weights contain NaN or infinite values (a diverged training run)")
+        raise ModelFileError(f"{path}: the weights contain NaN or infinite values (a diverged training run)")
     meta = {k: v for k, v in payload.items() if k != "state_dict"}
     return LoadedModel(model.to(device).eval(), arch, list(CLASSES), payload["input_size"],
                        tuple(payload["mean"]), tuple(payload["std"]), meta, path,
@@ -120,20 +105,20 @@ def _check_fields(path: Path, payload: dict) -> None:
     classes = payload.get("classes")
     if not isinstance(classes, list) or classes != list(CLASSES):
         shown = classes[:5] if isinstance(classes, list) else type(classes).__name__
-        raise CheckpointError(f"{path}: its classes ({shown}...) are not the 29 signs A-Z, del, nothing, space")
+        raise ModelFileError(f"{path}: its classes ({shown}...) are not the 29 signs A-Z, del, nothing, space")
     size = payload.get("input_size")
     if not isinstance(size, int) or isinstance(size, bool) or not MIN_INPUT <= size <= MAX_INPUT or size % 4:
-        raise CheckpointError(f"{path}: input size {size!r} is not a multiple of 4 from {MIN_INPUT} to {MAX_INPUT}")
+        raise ModelFileError(f"{path}: input size {size!r} is not a multiple of 4 from {MIN_INPUT} to {MAX_INPUT}")
     for name in ("mean", "std"):
         values = payload.get(name)
         if (not isinstance(values, (list, tuple)) or len(values) != 3
                 or not all(isinstance(v, (int, float)) and math.isfinite(v) for v in values)):
-            raise CheckpointError(f"{path}: '{name}' must be three finite numbers (one per colour), not {values!r}")
+            raise ModelFileError(f"{path}: '{name}' must be three finite numbers (one per colour), not {values!r}")
     if not all(v > 0 for v in payload["std"]):
-        raise CheckpointError(f"{path}: 'std' must be above zero, not {payload['std']!r}")
+        raise ModelFileError(f"{path}: 'std' must be above zero, not {payload['std']!r}")
     temperature = payload.get("temperature", 1.0)  # files from before calibration have none
     if (not isinstance(temperature, (int, float)) or isinstance(temperature, bool)
             or not math.isfinite(temperature) or not 0.01 <= temperature <= 100):
-        raise CheckpointError(f"{path}: 'temperature' must be a number from 0.01 to 100, not {temperature!r}")
+        raise ModelFileError(f"{path}: 'temperature' must be a number from 0.01 to 100, not {temperature!r}")
     if not isinstance(payload.get("state_dict"), dict):
-        raise CheckpointError(f"{path}: it holds no weights")
+        raise ModelFileError(f"{path}: it holds no weights")

@@ -90,5 +90,5 @@ def run_in_child(events, cancel, job: dict, crash_log: str | None) -> None:
         if log:
             traceback.print_exc(file=log)
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        known = isinstance(exc, (ValueError, OSError))  # DatasetError, CheckpointError are ValueErrors
+        known = isinstance(exc, (ValueError, OSError))  # DatasetError, ModelFileError are ValueErrors
         events.put(("failed", text if known else f"{type(exc).__name__}: {text}"))

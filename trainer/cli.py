@@ -10,12 +10,16 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .checkpoint import CheckpointError
+from asl_runtime.hands import LandmarksUnavailable
+from asl_runtime.model_files import ModelFileError
+from asl_runtime.runs import new_run_dir
+from asl_runtime.shipped import landmark_model_for
+
 from .data import DatasetError
-from .models import ARCHS
+from .export import export_beside
 from .finetune import FinetuneConfig
-from .landmarks import LandmarksUnavailable, landmark_model_for
-from .runs import calibrate_checkpoint, evaluate_model, new_run_dir, run_finetune, run_training
+from .models import ARCHS
+from .runs import calibrate_checkpoint, evaluate_model, run_finetune, run_training
 from .train import TrainConfig, TrainingCallback
 
 
@@ -167,6 +171,12 @@ def cmd_landmarks(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    for model in args.models:
+        print(f"{model} -> {export_beside(model)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="asl-train", description="Train and evaluate ASL fingerspelling models.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -225,6 +235,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="read every photo from the picture alone")
     e.add_argument("--out", help="report folder (default: a new folder in the user's runs folder)")
     e.set_defaults(func=cmd_evaluate)
+    x = sub.add_parser("export", help="write the ONNX file the app reads beside a checkpoint that has none "
+                       "(training writes it; runs from before that need this once)")
+    x.add_argument("models", nargs="+", metavar="MODEL", help="a picture model (model.pt) or a landmarks.pt")
+    x.set_defaults(func=cmd_export)
     return p
 
 
@@ -238,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, _interrupt)
     try:
         return args.func(args)
-    except (DatasetError, CheckpointError, LandmarksUnavailable, ValueError) as exc:
+    except (DatasetError, ModelFileError, LandmarksUnavailable, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -9,7 +9,6 @@ the source changes.  Unreadable images are skipped and counted.
 from __future__ import annotations
 
 import hashlib
-import io
 import itertools
 import os
 import tarfile
@@ -22,17 +21,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-import cv2
 import numpy as np
-import PIL.Image
 import platformdirs
 
-from .labels import CLASSES, class_index, is_class_name
-from .preprocess import INPUT_SIZE, to_model_pixels
+from asl_runtime.images import IMAGE_SUFFIXES, decode_image
+from asl_runtime.labels import CLASSES, class_index, is_class_name
+from asl_runtime.preprocess import INPUT_SIZE, to_model_pixels
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 CACHE_VERSION = 2  # 2: pixels through the canonical 64 px JPEG path (preprocess.canonical)
-MAX_PIXELS = 50_000_000   # larger images are skipped: one 20000x20000 PNG would take 1.2 GB
 DECODE_CHUNK = 256        # images read ahead of decoding: memory stays flat on big datasets
 Progress = Callable[[int, int], None]
 
@@ -136,62 +132,18 @@ def _read_bytes(path: Path, members: list[str]):
         try:
             with tarfile.open(path) as tf:
                 for info in tf:
-                    if info.name in wanted:
-                        yield info.name, tf.extractfile(info).read()
+                    member = tf.extractfile(info) if info.name in wanted else None
+                    if member is not None:  # None: not a regular file
+                        yield info.name, member.read()
         except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
             raise DatasetError(f"{path}: the archive is damaged or incomplete ({exc or type(exc).__name__}); "
                                "download or copy it again") from exc
-
-
-def _jpeg_is_complete(data: bytes) -> bool:
-    """True when the JPEG's image data reaches its end marker. Walks the header segments
-    (so an EXIF thumbnail's end marker is not mistaken for the image's) and accepts bytes
-    after the end, as many phone cameras write."""
-    i = 2
-    while i + 4 <= len(data):
-        if data[i] != 0xFF:
-            return False
-        marker = data[i + 1]
-        if marker == 0xFF:  # fill byte
-            i += 1
-            continue
-        if marker == 0xDA:  # start of scan: entropy-coded data never holds FF D9
-            return data.find(b"\xff\xd9", i) != -1
-        i += 2 + int.from_bytes(data[i + 2:i + 4], "big")
-    return False
-
-
-def _too_large(data: bytes) -> bool:
-    """Over MAX_PIXELS, judged from the header alone (decoding would take the memory)."""
-    try:
-        with PIL.Image.open(io.BytesIO(data)) as im:
-            width, height = im.size
-    except PIL.Image.DecompressionBombError:
-        return True
-    except (OSError, ValueError, SyntaxError):
-        return False  # a header Pillow does not know: OpenCV may still read it
-    return width * height > MAX_PIXELS
 
 
 def _chunks(items, n: int):
     it = iter(items)
     while chunk := list(itertools.islice(it, n)):
         yield chunk
-
-
-def decode_image(data: bytes | None) -> np.ndarray | None:
-    """BGR image from encoded bytes, or None when empty, unreadable, truncated or over MAX_PIXELS."""
-    if not data:
-        return None
-    if data[:2] == b"\xff\xd8" and not _jpeg_is_complete(data):
-        return None  # truncated JPEG: OpenCV would return a half-grey image
-    if _too_large(data):
-        return None
-    try:
-        image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-    except cv2.error:
-        return None
-    return image if image is not None and image.size else None
 
 
 def _cache_key(path: Path, files: list[str], size: int) -> str:

@@ -16,9 +16,10 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import torch
 
+from asl_runtime.labels import CLASSES
+
 from .checkpoint import LoadedModel
 from .data import ImageDataset
-from .labels import CLASSES
 from .train import EpochRecord, TrainingCallback, predict_pixels, score, train_epoch
 
 # Layers that keep learning when the rest is frozen (the last conv block and the classifier).
@@ -60,7 +61,8 @@ class FinetuneResult:
 def holdout_split(labels: np.ndarray, share: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Per sign: hold back round(n * share) samples (at least one when it has 3 or more)."""
     rng = np.random.default_rng(seed)
-    train, held = [], []
+    train: list[np.ndarray] = []
+    held: list[np.ndarray] = []
     for c in np.unique(labels):
         idx = rng.permutation(np.flatnonzero(labels == c))
         k = max(1, int(round(len(idx) * share))) if len(idx) >= 3 and share > 0 else 0

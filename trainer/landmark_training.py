@@ -15,22 +15,25 @@ import json
 import multiprocessing
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
 import torch
 from torch import nn
 
+from asl_runtime.hands import POINTS, HandLandmarker, features, landmark_onnx, original_landmark_onnx
+from asl_runtime.labels import CLASSES
+from asl_runtime.preprocess import CANONICAL_SIZE
+from asl_runtime.storage import atomic_write
+
 from .calibrate import fit_temperature
-from .checkpoint import atomic_write
 from .data import Progress, default_cache_dir, load_dataset, split_indices
-from .labels import CLASSES
-from .landmarks import (PIPELINE, POINTS, HandLandmarker, LandmarkModel, LandmarkNet, Replay, features,
-                        landmark_onnx, original_landmark_onnx, save_landmark_model)
-from .preprocess import CANONICAL_SIZE
+from .landmarks import PIPELINE, LandmarkModel, LandmarkNet, Replay, save_landmark_model
+from .outputs import check_out_dir, run_folder
 
 CACHE_VERSION = 2
 REPLAY_PER_CLASS = 16  # features drawn per sign and pass when fine-tuning (README, My signs)
@@ -70,6 +73,7 @@ def _start_worker(model: Path) -> None:
 
 
 def _find(rgb: np.ndarray) -> np.ndarray | None:
+    assert _worker is not None, "started by _start_worker"
     return _worker.find_canonical(rgb)
 
 
@@ -99,6 +103,7 @@ def extract_points(images: np.ndarray, progress: Progress | None = None, workers
     points = np.full((len(images), POINTS, 3), np.nan, np.float32)
     workers = workers or ((os.cpu_count() or 1) if len(images) >= POOL_FROM else 1)
     landmarker = HandLandmarker(video=False, model=model)  # a bad model file is named here, not in a worker
+    found_points: Iterable[np.ndarray | None]
     if workers == 1:  # also where no child process may be started (the app's training process)
         found_points, stop = map(landmarker.find_canonical, images), landmarker.close
     else:
@@ -188,11 +193,12 @@ def score_unseen(model: LandmarkModel, path: str | Path, load_progress: Progress
 def train_landmarks(data_path: str | Path, out_dir: str | Path, cfg: LandmarkConfig | None = None,
                     unseen_path: str | Path | None = None, load_progress: Progress | None = None,
                     progress: Progress | None = None, log: Callable[[str], None] = print) -> dict:
-    """Train, calibrate and save `out_dir/landmarks.pt` and `metrics.json`; returns the metrics."""
+    """Train, calibrate and save `out_dir/landmarks.pt` (with its ONNX export) and `metrics.json`;
+    returns the metrics. Nothing is written when it fails or is interrupted."""
     cfg = cfg or LandmarkConfig()
     started = time.monotonic()
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    check_out_dir(out_dir)
     ds = load_dataset(data_path, size=CANONICAL_SIZE, progress=load_progress)
     points = extract_points(ds.images, progress, model=cfg.points_from)
     found = ~np.isnan(points[:, 0, 0])
@@ -226,7 +232,7 @@ def train_landmarks(data_path: str | Path, out_dir: str | Path, cfg: LandmarkCon
     with torch.no_grad():
         temperature = fit_temperature(net(torch.as_tensor(feats[va])), torch.as_tensor(labels[va]))
     model.temperature = temperature
-    metrics = {"config": asdict(cfg), "dataset": str(data_path), "photos": len(ds),
+    metrics: dict[str, Any] = {"config": asdict(cfg), "dataset": str(data_path), "photos": len(ds),
                "hand_found": float(found.mean()), "hand_found_per_class": found_per_class,
                "degraded_copies_trained_on": len(x) - len(tr),
                "split": {"train": len(tr), "test": len(te), "validation": len(va)},
@@ -237,9 +243,10 @@ def train_landmarks(data_path: str | Path, out_dir: str | Path, cfg: LandmarkCon
         log(f"unseen people: {metrics['unseen']['accuracy']:.4f} "
             f"(hand found in {metrics['unseen']['hand_found']:.1%}, {metrics['unseen']['accuracy_where_found']:.4f} of those)")
     metrics["seconds"] = time.monotonic() - started
-    save_landmark_model(out_dir / "landmarks.pt", net, temperature, Replay.of(feats[tr], labels[tr]),
-                        metrics=json.loads(json.dumps(metrics)))
-    atomic_write(out_dir / "metrics.json", lambda tmp: Path(tmp).write_text(json.dumps(metrics, indent=2)))
+    with run_folder(out_dir) as tmp:
+        save_landmark_model(tmp / "landmarks.pt", net, temperature, Replay.of(feats[tr], labels[tr]),
+                            metrics=json.loads(json.dumps(metrics)))
+        (tmp / "metrics.json").write_text(json.dumps(metrics, indent=2))
     return metrics
 
 
@@ -254,11 +261,11 @@ def finetune_landmarks(model: LandmarkModel, images: np.ndarray, labels: np.ndar
     signs). The held-back samples are scored as the app reads them. Each pass also draws every
     sign from the model's replay statistics, when it has them, so the signs not recorded are not
     forgotten. `progress` sees the hands being found (and may raise to cancel)."""
-    learnt = []
+    parts = []
     for part, points_from in enumerate((original_landmark_onnx(), landmark_onnx(int8=False))):
         step = (lambda done, total, part=part: progress(part * total + done, 2 * total)) if progress else None
-        learnt.append(extract_points(images[train_idx], step, workers=1, model=points_from))
-    learnt = np.concatenate(learnt)
+        parts.append(extract_points(images[train_idx], step, workers=1, model=points_from))
+    learnt = np.concatenate(parts)
     read = extract_points(images[held_idx], workers=1, live=True)
     learnt_found, read_found = ~np.isnan(learnt[:, 0, 0]), ~np.isnan(read[:, 0, 0])
     own_x = torch.as_tensor(features(learnt[learnt_found]))

@@ -3,8 +3,8 @@
 import torch
 from torch import nn
 
-from .labels import CLASSES
-from .preprocess import INPUT_SIZE
+from asl_runtime.labels import CLASSES
+from asl_runtime.preprocess import INPUT_SIZE
 
 
 class ASLNet(nn.Module):

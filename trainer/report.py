@@ -62,8 +62,9 @@ def _reliability(part: dict) -> go.Figure:
                     line=dict(dash="dot", color="#9ca3af"))
     for when, colour in (("before", "#f59e0b"), ("after", "#2563eb")):
         rows = [r for r in part[f"reliability_{when}"] if r["count"]]
+        most = max((r["count"] for r in rows), default=1)
         fig.add_scatter(x=[r["confidence"] for r in rows], y=[r["accuracy"] for r in rows],
-                        mode="lines+markers", marker=dict(size=[6 + 14 * (r["count"] / max(1, max(q["count"] for q in rows))) ** 0.5 for r in rows]),
+                        mode="lines+markers", marker=dict(size=[6 + 14 * (r["count"] / most) ** 0.5 for r in rows]),
                         name=f"{when} (ECE {part[f'ece_{when}']:.3f})", line=dict(color=colour),
                         text=[f"{r['count']} predictions" for r in rows])
     return fig.update_layout(xaxis_title="confidence shown", yaxis_title="share right",

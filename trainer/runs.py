@@ -2,74 +2,26 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import tempfile
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-import platformdirs
 import torch
+
+from asl_runtime.hands import features
+from asl_runtime.preprocess import CANONICAL_SIZE
 
 from .checkpoint import load_checkpoint, save_checkpoint
 from .data import Progress, load_dataset, split_indices
 from .finetune import FinetuneConfig, finetune, holdout_split
 from .finetune import summary as finetune_summary
 from .landmark_training import extract_points, finetune_landmarks
-from .landmarks import features, load_landmark_model, save_landmark_model
-from .preprocess import CANONICAL_SIZE
+from .landmarks import load_landmark_model, save_landmark_model
+from .outputs import check_out_dir, run_folder
 from .report import write_report
 from .train import TrainConfig, TrainingCallback, calibrate, calibration_on, predict_pixels, score, train
-
-
-def user_data_dir() -> Path:
-    """The user's data folder (runs, own signs, crash log); ASL_DESKTOP_DATA overrides it."""
-    return Path(os.environ.get("ASL_DESKTOP_DATA") or platformdirs.user_data_dir("asl-desktop"))
-
-
-def runs_dir() -> Path:
-    """Where runs live: the user's data folder (never inside the installed package)."""
-    return user_data_dir() / "runs"
-
-
-def new_run_dir(tag: str) -> Path:
-    return runs_dir() / f"{datetime.now():%Y%m%d-%H%M%S}-{tag}"
-
-
-@dataclass
-class RunInfo:
-    """A finished run (or the shipped model) as the results list shows it."""
-    folder: Path
-    model: Path
-    created: str
-    arch: str | None
-    test_accuracy: float | None
-    unseen_accuracy: float | None  # on the --unseen people, when the run had them
-
-    @property
-    def report(self) -> Path:
-        return self.folder / "report.html"
-
-
-def read_run(metrics_file: Path, model: Path | None = None) -> RunInfo | None:
-    """The run described by a metrics.json (its model beside it), or None when unreadable."""
-    try:
-        m = json.loads(metrics_file.read_text())
-        return RunInfo(metrics_file.parent, model or metrics_file.parent / "model.pt", str(m.get("created", "")),
-                       m.get("arch"), (m.get("test") or {}).get("accuracy"), (m.get("unseen") or {}).get("accuracy"))
-    except (OSError, ValueError, AttributeError):
-        return None
-
-
-def list_runs() -> list[RunInfo]:
-    """Finished runs in the user's runs folder, newest first."""
-    folder = runs_dir()
-    found = sorted(folder.glob("*/metrics.json"), reverse=True) if folder.is_dir() else []
-    return [run for run in map(read_run, found) if run is not None]
 
 
 @dataclass
@@ -98,7 +50,7 @@ def run_training(data_path: str | Path, out_dir: str | Path, cfg: TrainConfig,
     result = train(data, cfg, callback, init_state=init_state, unseen=unseen)
     history = [asdict(r) for r in result.history]
 
-    metrics = {"arch": cfg.arch, "created": datetime.now().isoformat(timespec="seconds"),
+    metrics: dict[str, Any] = {"arch": cfg.arch, "created": datetime.now().isoformat(timespec="seconds"),
                "config": cfg.to_dict(), "dataset": asdict(data.summary()), "split": result.split,
                "history": history, "test": result.test, "calibration": result.calibration,
                "fine_tuned_from": str(init_from) if init_from else None}
@@ -131,7 +83,7 @@ def run_finetune(model_path: str | Path, own_path: str | Path, out_dir: str | Pa
     unseen = load_dataset(unseen_path, size=base.input_size, min_classes=1) if unseen_path else None
     result = finetune(base, own, cfg, callback, replay=replay, unseen=unseen)
     history = [asdict(r) for r in result.history]
-    metrics = {"arch": base.arch, "created": datetime.now().isoformat(timespec="seconds"),
+    metrics: dict[str, Any] = {"arch": base.arch, "created": datetime.now().isoformat(timespec="seconds"),
                "config": asdict(cfg), "dataset": asdict(own.summary()), "split": result.split,
                "history": history, "test": result.after, "test_label": "Accuracy on your held-back samples",
                "finetune": {**finetune_summary(result, cfg), "base_data": str(base_path) if base_path else None},
@@ -174,34 +126,6 @@ def calibrate_checkpoint(model_path: str | Path, data_path: str | Path, unseen_p
     save_checkpoint(model_path, loaded.model, loaded.arch, loaded.mean, loaded.std, loaded.input_size,
                     temperature=temperature, **{**meta, "calibration": calibration})
     return calibration
-
-
-def check_out_dir(out: Path) -> None:
-    """Fail before any work when `out` cannot hold a run."""
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"--out {out}: is a file, not a folder")
-
-
-@contextmanager
-def run_folder(out: Path):
-    """Yield a temporary folder beside `out`; on success it replaces `out` as a whole, so a
-    run's model, report and metrics always belong together. On any error or interrupt the
-    temporary folder is removed and `out` is left as it was."""
-    check_out_dir(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.partial-"))
-    try:
-        yield tmp
-        os.chmod(tmp, 0o755)  # mkdtemp makes 0700; a run folder is meant to be shared
-        if out.exists():
-            old = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.old-"))
-            os.replace(out, old / out.name)
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def evaluate_model(model_path: str | Path, data_path: str | Path, out_dir: str | Path | None = None,

@@ -15,12 +15,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from asl_runtime.labels import CLASSES
+
 from .augment import augment_batch
 from .calibrate import MIN_TEMPERATURE, before_after, fit_temperature
 from .data import ImageDataset, split_indices
-from .labels import CLASSES
 from .models import build_model
-from .preprocess import standardize, to_unit
+from .tensors import standardize, to_unit
 
 # Per-architecture defaults. "aslnet" is the study's recipe exactly; "deepcnn" is the
 # recipe that generalised best to unseen people here (see README).

@@ -14,7 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from trainer.data import IMAGE_SUFFIXES, decode_image
+from asl_runtime.images import IMAGE_SUFFIXES, decode_image
 
 # the view already says "No camera found"; OpenCV would also warn on the terminal at every retry
 cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
@@ -153,7 +153,7 @@ def open_source(spec: str | int, folder_fps: float = 5.0) -> FrameSource:
         return CameraSource(int(spec))
     if not folder_fps > 0:
         raise SourceError(f"Images per second must be above 0, not {folder_fps}.")
-    path = Path(spec).expanduser()
+    path = Path(str(spec)).expanduser()
     if path.is_dir():
         return ImageFolderSource(path, folder_fps)
     return VideoFileSource(path)

@@ -15,9 +15,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from trainer.checkpoint import atomic_write
-from trainer.labels import CLASSES
-from trainer.runs import user_data_dir
+from asl_runtime.labels import CLASSES
+from asl_runtime.storage import atomic_write, user_data_dir
 
 SAMPLE_SIZE = 96
 DEFAULT_SET = "me"

@@ -2,34 +2,26 @@
 
 from __future__ import annotations
 
-import io
 import time
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
-import onnxruntime as ort
-import torch
-from torch import nn
 
-from trainer.calibrate import calibrated
-from trainer.checkpoint import LoadedModel, load_checkpoint
-from trainer.labels import CLASSES
-from trainer.landmarks import HandReader
-from trainer.ort_session import ort_session
-from trainer.preprocess import CANONICAL_SIZE, canonical_rgb, normalize, shrink
+from asl_runtime.hands import HandReader
+from asl_runtime.labels import CLASSES
+from asl_runtime.model_files import PictureModel
+from asl_runtime.preprocess import CANONICAL_SIZE, canonical_rgb, shrink
+from asl_runtime.shipped import onnx_for
 
 from .region import GuideBox, HandTracker, crop
 
 
 def one_thread_a_frame() -> None:
-    """Torch and OpenCV each on one thread (process-wide), for one frame at a time: the GUI,
-    capture and the landmark look keep the other core. Two spinning OpenMP pools on a
-    busy 2-core machine once made each frame 100x slower, and OpenCV's own pool stretched the
-    slowest frames (docs/measurements.md, Speed). Training runs in a process of its own."""
-    torch.set_num_threads(1)
+    """OpenCV on one thread (process-wide), for one frame at a time: the GUI, capture and the
+    landmark look keep the other core; OpenCV's own pool stretched the slowest frames
+    (docs/measurements.md, Speed). Training runs in a process of its own."""
     cv2.setNumThreads(1)
 
 
@@ -64,35 +56,22 @@ class FrameResult:
 
 
 class Classifier:
-    """A loaded checkpoint ready for single-crop inference, run by ONNX Runtime on one thread:
-    a crop read in about a third of torch's time (docs/measurements.md, Speed).
-    `loaded.model` stays the torch network it was exported from."""
+    """The picture model ready for single-crop reads (ONNX Runtime, one thread)."""
 
-    def __init__(self, loaded: LoadedModel):
-        self.loaded = loaded
-        self._session = onnx_session(loaded.model.eval(), loaded.input_size)
+    def __init__(self, model: PictureModel):
+        self.model = model
 
     @classmethod
     def from_path(cls, path: str | Path) -> Classifier:
-        return cls(load_checkpoint(path))
+        """From an ONNX file, or the export beside a torch checkpoint (`shipped.onnx_for`)."""
+        return cls(PictureModel.load(onnx_for(path)))
+
+    @property
+    def input_size(self) -> int:
+        return self.model.input_size
 
     def predict_pixels(self, pixels: np.ndarray, k: int = 5) -> Prediction:
-        x = normalize(pixels, self.loaded.mean, self.loaded.std).unsqueeze(0).numpy()
-        logits = self._session.run(None, {"pixels": x})[0][0]
-        return Prediction.from_probs(calibrated(logits, self.loaded.temperature), "picture", k)
-
-
-def onnx_session(model: nn.Module, size: int) -> ort.InferenceSession:
-    """`model` (eval mode, 3 x size x size in) exported to ONNX in memory, in an ONNX Runtime
-    session on one thread. The TorchScript-based exporter takes 0.1 s for DeepCNN where the
-    torch.export-based one takes 5 s and needs onnxscript; torch is pinned, and it warns that
-    it is deprecated."""
-    graph = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # the exporter's own notice
-        torch.onnx.export(model, (torch.zeros(1, 3, size, size),), graph, dynamo=False,
-                          input_names=["pixels"], output_names=["logits"])
-    return ort_session(graph.getvalue(), threads=1)
+        return Prediction.from_probs(self.model.probs(pixels[None])[0], "picture", k)
 
 
 class Recognizer:
@@ -136,7 +115,7 @@ class Recognizer:
         box = found or self.guide.to_pixels(w, h)
         x, y, side = box  # the models see the crop as the camera did: mirroring is for the viewer
         hand = crop(image, (w - x - side, y, side) if self.mirror else box)
-        size = self.classifier.loaded.input_size
+        size = self.classifier.input_size
         canon = canonical_rgb(hand, max(CANONICAL_SIZE, size))  # the path every training photo took
         pixels = shrink(canon, size)
         read = self.hands.read(hand, canon if size <= CANONICAL_SIZE else None) if self.hands else None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trainer.landmarks import HandReader
+from asl_runtime.hands import HandReader
 
 from .recognizer import Classifier, FrameResult, Recognizer
 from .region import GuideBox
@@ -63,6 +63,8 @@ class LiveSession:
     def process(self, image: np.ndarray, timestamp: float) -> Step:
         """Classify one frame and, unless paused, feed the speller. Needs a model (`use`)."""
         with self._lock:
+            if self.recognizer is None:
+                raise RuntimeError("no model loaded yet")
             result = self.recognizer.process(image, timestamp)
             p = result.prediction
             spelling = None if self.paused else self.speller.update(timestamp, p.probs, p.source == "landmarks")
@@ -88,6 +90,7 @@ class LiveSession:
         evidence, spelled = self.speller.finished, self.speller.text.rstrip(" ").rsplit(" ", 1)[-1]
         if self.vocabulary is None or not evidence or len(evidence) != len(spelled):
             return None
+        new: str | None
         if self.space_accepts and self.suggestions:
             new = self.suggestions[0]
         elif self.autocorrect:

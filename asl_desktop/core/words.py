@@ -25,8 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from trainer.checkpoint import atomic_write
-from trainer.runs import user_data_dir
+from asl_runtime.storage import atomic_write, user_data_dir
 
 Evidence = Mapping[str, float]  # label -> probability at the commit
 PAD = chr(ord("A") + 26)  # pads shorter words in `channels`

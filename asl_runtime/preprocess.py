@@ -1,18 +1,16 @@
 """The one preprocessing path shared by training, evaluation and the live app.
 
 A crop (BGR uint8 from OpenCV, any size) becomes 28x28 RGB uint8 pixels with
-`to_model_pixels`, then a normalised float tensor with `normalize`. Every crop takes the
-path the training photos took before they reached us (area-resized to 64 px, stored as
-JPEG), so a 400 px photo, a webcam crop and a 64 px training photo look alike to the
-model whatever the source resolution.  Training caches
-the uint8 pixels and normalises batches; live inference calls the same two functions
-(keeping the pixels to show the user what the model sees). `preprocess` is their
-composition, so the same pixels give the same tensor.
+`to_model_pixels`, then normalised floats with `standardized` (training's torch version:
+`trainer.tensors`). Every crop takes the path the training photos took before they reached us
+(area-resized to 64 px, stored as JPEG), so a 400 px photo, a webcam crop and a 64 px training
+photo look alike to the model whatever the source resolution (docs/model-card.md).
 """
+
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
-import torch
 
 INPUT_SIZE = 28
 # Fallback statistics; training computes the real per-channel ones and stores them in each checkpoint.
@@ -33,7 +31,8 @@ def canonical(bgr: np.ndarray, side: int = CANONICAL_SIZE) -> np.ndarray:
         bgr = cv2.resize(bgr, (side, side),
                          interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
     ok, jpeg = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, CANONICAL_JPEG_QUALITY])
-    return cv2.imdecode(jpeg, cv2.IMREAD_COLOR) if ok else bgr
+    decoded = cv2.imdecode(jpeg, cv2.IMREAD_COLOR) if ok else None
+    return bgr if decoded is None else decoded
 
 
 def canonical_rgb(bgr: np.ndarray, side: int = CANONICAL_SIZE) -> np.ndarray:
@@ -57,24 +56,10 @@ def to_model_pixels(bgr: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
     return shrink(canonical_rgb(bgr, max(CANONICAL_SIZE, size)), size)
 
 
-def to_unit(pixels: np.ndarray | torch.Tensor) -> torch.Tensor:
-    """uint8 pixels (HxWx3 or NxHxWx3) -> float tensor (3xHxW or Nx3xHxW) in [0, 1]."""
-    return torch.as_tensor(pixels).movedim(-1, -3).float().div_(255.0)
-
-
-def standardize(x: torch.Tensor, mean, std) -> torch.Tensor:
-    """Subtract the per-channel mean and divide by the std (channels at dim -3)."""
-    m = torch.tensor(mean, dtype=torch.float32, device=x.device).view(3, 1, 1)
-    s = torch.tensor(std, dtype=torch.float32, device=x.device).view(3, 1, 1)
-    return (x - m) / s
-
-
-def normalize(pixels: np.ndarray | torch.Tensor, mean, std) -> torch.Tensor:
-    """uint8 pixels (HxWx3 or NxHxWx3) -> normalised float tensor (3xHxW or Nx3xHxW)."""
-    return standardize(to_unit(pixels), mean, std)
-
-
-def preprocess(bgr: np.ndarray, mean=DEFAULT_MEAN, std=DEFAULT_STD,
-               size: int = INPUT_SIZE) -> torch.Tensor:
-    """A BGR crop of any size -> normalised float tensor 3 x size x size."""
-    return normalize(to_model_pixels(bgr, size), mean, std)
+def standardized(pixels: np.ndarray, mean: Sequence[float], std: Sequence[float]) -> np.ndarray:
+    """uint8 pixels (N x H x W x 3) -> float32 N x 3 x H x W in [0, 1], less the per-channel
+    mean, over the std: the picture model's input."""
+    x = np.moveaxis(np.asarray(pixels, np.float32) * np.float32(1 / 255), -1, -3)
+    m = np.asarray(mean, np.float32).reshape(3, 1, 1)
+    s = np.asarray(std, np.float32).reshape(3, 1, 1)
+    return np.ascontiguousarray((x - m) / s)
