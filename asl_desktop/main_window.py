@@ -12,6 +12,7 @@ from asl_runtime import shipped
 
 from . import __version__, settings
 from .core.frames import is_camera_spec
+from .live_controller import LiveController
 from .live_tab import LiveTab
 
 
@@ -23,7 +24,8 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(960, 660)  # below this the training settings overlap
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
-        self.live = LiveTab()
+        self.controller = LiveController(self)
+        self.live = LiveTab(self.controller)
         self.tabs.addTab(self.live, "Live")
         self.training = self.my_signs = None
         if with_training:
@@ -32,14 +34,14 @@ class MainWindow(QMainWindow):
             self.training.use_model.connect(self.load_model)
             self.tabs.addTab(self.training, "Training")
             from .my_signs_tab import MySignsTab
-            self.my_signs = MySignsTab(self.live, lambda: self.model_path)
+            self.my_signs = MySignsTab(self.controller, lambda: self.model_path)
             self.my_signs.use_model.connect(self.load_model)
             self.tabs.addTab(self.my_signs, "My signs")
         self.model_label = QLabel()
         self.statusBar().addPermanentWidget(self.model_label)
-        self.live.status.connect(lambda text: self.statusBar().showMessage(text))
-        self.live.model_changed.connect(self._on_model_changed)
-        self.live.model_error.connect(self._on_model_error)
+        self.controller.status.connect(lambda text: self.statusBar().showMessage(text))
+        self.controller.model_loaded.connect(self._on_model_changed)
+        self.controller.model_failed.connect(self._on_model_error)
         self._build_menus()
 
         geometry = settings.read(settings.GEOMETRY)
@@ -50,13 +52,13 @@ class MainWindow(QMainWindow):
             self.model_path = str(shipped.default_model())
         self.model_ready = False
         self.load_model(self.model_path)
-        initial = source if source is not None else self.live.initial_source()
+        initial = source if source is not None else self.controller.initial_source()
         # a video or image folder waits for the model, or its first seconds would go unread
         self._waiting_source = None if is_camera_spec(initial) else initial
         if self._waiting_source is None:
-            self.live.open_source(initial)
+            self.controller.open_source(initial)
         else:
-            self.live.view.show_message("Loading the model...")
+            self.controller.show_message("Loading the model...")
 
     def _open_waiting_source(self) -> None:
         if self._waiting_source is not None:
@@ -65,7 +67,7 @@ class MainWindow(QMainWindow):
     def open_source(self, spec: str | int) -> None:
         """Open a camera, video or folder now (one chosen before the model was ready included)."""
         self._waiting_source = None
-        self.live.open_source(spec)
+        self.controller.open_source(spec)
 
     def _action(self, menu, text: str, slot, shortcut=None, checkable=False, checked=False) -> QAction:
         action = QAction(text, self)
@@ -85,8 +87,8 @@ class MainWindow(QMainWindow):
         file = bar.addMenu("&File")
         self._action(file, "Open &video file...", self.open_video, QKeySequence.StandardKey.Open)
         self._action(file, "Open &image folder...", self.open_folder, "Ctrl+Shift+O")
-        self._action(file, "Use &camera", lambda: self.open_source(self.live.initial_source()), "Ctrl+K")
-        self._action(file, "&Play again", self.live.replay, "Ctrl+R")
+        self._action(file, "Use &camera", lambda: self.open_source(self.controller.initial_source()), "Ctrl+K")
+        self._action(file, "&Play again", self.controller.replay, "Ctrl+R")
         file.addSeparator()
         self._action(file, "Open &model...", self.open_model, "Ctrl+M")
         self._action(file, "Use the &shipped model", lambda: self.load_model(str(shipped.default_model())))
@@ -94,24 +96,24 @@ class MainWindow(QMainWindow):
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
         self._action(edit, "&Copy text", self.live.copy_text, "Ctrl+Shift+C")
-        self._action(edit, "&Backspace", self.live.backspace, "Backspace")
+        self._action(edit, "&Backspace", self.controller.backspace, "Backspace")
         self._action(edit, "New &sentence (clear the text)", self.live.clear_text, "Ctrl+L")
         self._build_text_menu(bar.addMenu("&Text"))
         view = bar.addMenu("&View")
-        self.pause_action = self._action(view, "&Pause", self.live.set_paused, "Space", checkable=True)
-        self.live.paused_changed.connect(self.pause_action.setChecked)
+        self.pause_action = self._action(view, "&Pause", self.controller.set_paused, "Space", checkable=True)
+        self.controller.paused_changed.connect(self.pause_action.setChecked)
         mirror = self._action(view, "&Mirror", self.live.set_mirror, "Ctrl+I", True, self.live.mirror)
         self.live.mirror_changed.connect(mirror.setChecked)
         auto = self._action(view, "&Follow my hand", self.live.set_auto, "Ctrl+F", True, self.live.auto)
         self.live.auto_changed.connect(auto.setChecked)
-        hands = self._action(view, "Read the &hand's shape (landmarks)", self.live.set_landmarks, "Ctrl+H", True,
+        hands = self._action(view, "Read the &hand's shape (landmarks)", self.controller.set_landmarks, "Ctrl+H", True,
                              settings.read(settings.LANDMARKS))
 
         def show_hands(on: bool) -> None:  # unavailable: unticked, the preference stays for next time
             hands.blockSignals(True)
             hands.setChecked(on)
             hands.blockSignals(False)
-        self.live.landmarks_changed.connect(show_hands)
+        self.controller.hands_changed.connect(lambda on, _: show_hands(on))
         view.addSeparator()
         self._action(view, "&Live tab", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action(view, "&Training tab", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
@@ -121,7 +123,7 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "&About ASL Desktop", self.about)
 
     def _build_text_menu(self, menu) -> None:
-        live, panel = self.live, self.live.panel
+        live, panel = self.controller, self.live.panel
 
         def toggle(key: settings.Key, apply=None):
             def slot(on: bool) -> None:
@@ -131,11 +133,11 @@ class MainWindow(QMainWindow):
             return slot
 
         self._action(menu, "&Autocorrect finished words", toggle(settings.AUTOCORRECT,
-                     lambda on: live.session.set_words(autocorrect=on)), None, True, settings.read(settings.AUTOCORRECT))
+                     lambda on: live.set_words(autocorrect=on)), None, True, settings.read(settings.AUTOCORRECT))
         self._action(menu, "The s&pace sign takes the top suggestion", toggle(settings.SPACE_ACCEPTS,
-                     lambda on: live.session.set_words(space_accepts=on)), None, True,
+                     lambda on: live.set_words(space_accepts=on)), None, True,
                      settings.read(settings.SPACE_ACCEPTS))
-        self._action(menu, "&Guess an unclear letter held still", toggle(settings.GUESS, live.session.set_guessing),
+        self._action(menu, "&Guess an unclear letter held still", toggle(settings.GUESS, live.set_guessing),
                      None, True, settings.read(settings.GUESS))
         self._action(menu, "Add the word to &my words", live.add_word, "Ctrl+D")
         menu.addSeparator()
@@ -202,14 +204,14 @@ class MainWindow(QMainWindow):
 
     def open_model(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open model", self._remembered_dir(settings.DIR_MODEL),
-                                              "Model checkpoints (*.pt *.pth);;All files (*)")
+                                              "Models (*.pt *.pth *.onnx);;All files (*)")
         if path:
             settings.write(settings.DIR_MODEL, str(Path(path).parent))
             self.load_model(path)
 
     @Slot(str)
     def load_model(self, path: str) -> None:
-        self.live.model_requested.emit(path)
+        self.controller.load_model(path)
 
     @Slot(str, str)
     def _on_model_changed(self, path: str, arch: str) -> None:
@@ -253,7 +255,7 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def closeEvent(self, event) -> None:
-        if self.live.closed:  # a second close (Qt sends one per close() of a window never shown)
+        if self.controller.closed:  # a second close (Qt sends one per close() of a window never shown)
             event.accept()
             return
         if self.training is not None and not self.training.confirm_close():
@@ -263,5 +265,5 @@ class MainWindow(QMainWindow):
         if self.training is not None:
             self.training.shutdown()
             self.my_signs.shutdown()
-        self.live.shutdown()
+        self.controller.shutdown()
         event.accept()

@@ -34,12 +34,13 @@ from PySide6.QtWidgets import (
 from asl_runtime import shipped
 from asl_runtime.labels import CLASSES
 from trainer.finetune import FinetuneConfig
+from trainer.jobs import Succeeded
 
 from . import settings
 from .core.my_signs import DEFAULT_SET, Recording, RecordingState, SampleStore, my_signs_root, valid_set_name
 from .core.session import Step
-from .threads import WorkerThread
-from .training_worker import TrainingWorker
+from .live_controller import LiveController
+from .run_controller import RunController
 from .video_view import VideoView, bgr_to_qimage
 
 THUMB = 72
@@ -68,24 +69,29 @@ def _dataset_example(dataset: str, label: str) -> Path | None:
 class MySignsTab(QWidget):
     use_model = Signal(str)        # a fine-tuned checkpoint to load into the live tab
 
-    def __init__(self, live, current_model, parent=None):
-        """live: the LiveTab whose frames are recorded; current_model: () -> path of the model in use."""
+    def __init__(self, live: LiveController, current_model, parent=None):
+        """live: the live pipeline whose frames are recorded; current_model: () -> path of the model in use."""
         super().__init__(parent)
         self.live, self.current_model = live, current_model
         self.descriptions = shipped.sign_descriptions()
         self.recording: Recording | None = None
         self.queue: list[str] = []
-        self.worker: TrainingWorker | None = None
-        self.thread: WorkerThread | None = None
+        self.run = RunController("finetune", self)
+        self.run.started.connect(self._on_started)
+        self.run.batch.connect(self._on_batch)
+        self.run.succeeded.connect(self._on_succeeded)
+        self.run.failed.connect(self._on_failed)
+        self.run.cancelled.connect(self._on_cancelled)
+        self.run.finished.connect(self._on_finished)
         self.new_model: str | None = None
         self._build_ui()
         self._load_sets(settings.read(settings.MY_SIGNS_SET))
-        live.inference.result.connect(self.on_result)
-        self.view.set_guide(live.view.guide)
+        live.result.connect(self.on_result)
+        self.view.set_guide(live.guide)
         self.view.guide_changed.connect(live.set_guide)
-        live.view.guide_changed.connect(self.view.set_guide)
-        live.view.message_changed.connect(self._on_source_message)
-        self.view.show_message(live.view.message)
+        live.guide_changed.connect(self.view.set_guide)
+        live.message_changed.connect(self._on_source_message)
+        self.view.show_message(live.message)
 
     # layout ------------------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -250,7 +256,7 @@ class MySignsTab(QWidget):
             n = counts[label]
             self.signs.item(i).setText(f"{label:8s}  {n} sample{'s' if n != 1 else ''}" if n else label)
         total = sum(counts.values())
-        self.finetune_button.setEnabled(total > 0 and self.worker is None)
+        self.finetune_button.setEnabled(total > 0 and not self.run.running)
 
     @property
     def sign(self) -> str:
@@ -310,7 +316,7 @@ class MySignsTab(QWidget):
         self.queue = []
         self.record_button.setEnabled(True)
         self.stop_button.setEnabled(False)
-        self.view.show_message(self.live.view.message)
+        self.view.show_message(self.live.message)
 
     @Slot(str)
     def _on_source_message(self, text: str) -> None:
@@ -353,29 +359,22 @@ class MySignsTab(QWidget):
 
     # fine-tuning -----------------------------------------------------------------------
     def start_finetune(self) -> None:
-        if self.worker is not None or self.store.total() == 0:
+        if self.run.running or self.store.total() == 0:
             return
         base = settings.read(settings.DATASET) or None
         if base and not Path(base).exists():
             base = None
-        self.worker = TrainingWorker.finetune(self.current_model(), str(self.store.folder), FinetuneConfig(), base)
-        self.worker.started.connect(self._on_started)
-        self.worker.batch.connect(self._on_batch)
-        self.worker.succeeded.connect(self._on_succeeded)
-        self.worker.failed.connect(self._on_failed)
-        self.worker.cancelled.connect(self._on_cancelled)
-        self.worker.done.connect(self._on_done)
+        self.run.finetune(self.current_model(), str(self.store.folder), FinetuneConfig(), base)
         self.finetune_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.use_button.setEnabled(False)
         self.progress.setRange(0, 0)
         replay = f"replaying photos from {base}" if base else "no base dataset chosen in the Training tab: early layers frozen"
         self.result_label.setText(f"Fine-tuning {Path(self.current_model()).name} on {self.store.total()} samples ({replay})...")
-        self.thread = WorkerThread(self.worker, "finetune", self.worker.run)
 
     def cancel_finetune(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
+        if self.run.running:
+            self.run.cancel()
             self.cancel_button.setEnabled(False)
 
     @Slot(int, int)
@@ -387,19 +386,18 @@ class MySignsTab(QWidget):
     def _on_batch(self, epoch: int, batch: int, loss: float, accuracy: float) -> None:
         self.progress.setValue((epoch - 1) * self._batches + batch)
 
-    @Slot(dict)
-    def _on_succeeded(self, out: dict) -> None:
-        f = out["metrics"]["finetune"]
-        self.new_model = out["checkpoint"]
+    @Slot(object)
+    def _on_succeeded(self, out: Succeeded) -> None:
+        self.new_model = out.checkpoint
         self.progress.setValue(self.progress.maximum())
-        held = f["split"]["held_back"]
-        figure = (f"on {held} of your samples it did not train on: {f['held_back_before']:.0%} before, "
-                  f"{f['held_back_after']:.0%} after" if held else "record 3 or more per sign to see a before/after figure")
-        hands = f.get("landmarks")
-        if hands and hands["held_back"]:
-            figure += (f"; read from the hand's shape, {hands['held_back_before']:.0%} before, "
-                       f"{hands['held_back_after']:.0%} after (on {hands['held_back']} with a hand found)")
-        self.result_label.setText(f"Done in {f['seconds']:.0f} s: {figure}. Saved as {out['checkpoint']}.")
+        own, hands = out.own_samples, out.own_hands
+        figure = (f"on {own.held_back} of your samples it did not train on: {own.before:.0%} before, "
+                  f"{own.after:.0%} after" if own and own.held_back
+                  else "record 3 or more per sign to see a before/after figure")
+        if hands and hands.held_back:
+            figure += (f"; read from the hand's shape, {hands.before:.0%} before, "
+                       f"{hands.after:.0%} after (on {hands.held_back} with a hand found)")
+        self.result_label.setText(f"Done in {out.seconds or 0:.0f} s: {figure}. Saved as {out.checkpoint}.")
         self.use_button.setEnabled(True)
 
     @Slot(str)
@@ -411,18 +409,11 @@ class MySignsTab(QWidget):
         self.result_label.setText("Cancelled: nothing was saved; the current model is unchanged.")
 
     @Slot()
-    def _on_done(self) -> None:
-        if self.worker is None:
-            return
-        self.thread.stop()
-        self.worker = self.thread = None
+    def _on_finished(self) -> None:
         self.progress.setRange(0, 1)
         self.cancel_button.setEnabled(False)
         self._refresh_counts()
 
     def shutdown(self) -> None:
         self.recording = None
-        if self.worker is not None:
-            self.worker.cancel()
-            self.thread.stop()
-            self.worker = self.thread = None
+        self.run.shutdown()

@@ -31,12 +31,14 @@ from asl_runtime import shipped
 from asl_runtime.labels import CLASSES
 from asl_runtime.runs import RunInfo, read_run
 from trainer.data import DatasetSummary
+from trainer.jobs import Succeeded
 from trainer.train import RECIPES, EpochRecord, TrainConfig
 
 from . import settings
 from .results_view import ResultsView
+from .run_controller import RunController
 from .threads import WorkerThread
-from .training_worker import DatasetScanWorker, TrainingWorker
+from .training_worker import DatasetScanWorker
 
 LOW_ACCURACY = 0.5  # a finished run below this says what usually helps
 
@@ -66,8 +68,15 @@ class TrainingTab(QWidget):
         super().__init__(parent)
         self.current_model = str(shipped.default_model())
         self.current_arch: str | None = None
-        self.worker: TrainingWorker | None = None
-        self.training_thread: WorkerThread | None = None
+        self.run = RunController("training", self)
+        self.run.loading.connect(self._on_loading)
+        self.run.started.connect(self._on_started)
+        self.run.batch.connect(self._on_batch)
+        self.run.epoch.connect(self._on_epoch)
+        self.run.succeeded.connect(self._on_succeeded)
+        self.run.failed.connect(self._on_failed)
+        self.run.cancelled.connect(self._on_cancelled)
+        self.run.finished.connect(self._on_finished)
         self.scan_thread: WorkerThread | None = None
         self.scanned_path: str | None = None  # the folder whose images were read: what Start trains
         self.closed = False  # after shutdown nothing new starts (the folder field still reports editingFinished)
@@ -298,7 +307,7 @@ class TrainingTab(QWidget):
             text += f". Missing classes: {', '.join(missing)}"
         self.dataset_info.setText(text + ".")
         self.scanned_path = self._scan.path
-        self.start_button.setEnabled(self.worker is None)
+        self.start_button.setEnabled(not self.run.running)
 
     @Slot(str)
     def _on_scan_failed(self, message: str) -> None:
@@ -316,7 +325,7 @@ class TrainingTab(QWidget):
                                     train_share=round(0.8 - self.val_share.value(), 4), test_share=0.2)
 
     def start(self) -> None:
-        if self.worker is not None or self.scanned_path is None:
+        if self.run.running or self.scanned_path is None:
             return
         cfg = self.config()
         settings.write(settings.ARCH, cfg.arch)
@@ -328,25 +337,15 @@ class TrainingTab(QWidget):
         self._history: list[EpochRecord] = []
         self.use_button.setEnabled(False)
         self.log.appendPlainText(f"Training {cfg.arch} for {cfg.epochs} epochs on {self.scanned_path}")
-        self.worker = TrainingWorker.training(self.scanned_path, cfg,
-                                              self.current_model if self.finetune.isChecked() else None)
-        self.worker.loading.connect(self._on_loading)  # a method: runs on the GUI thread
-        self.worker.started.connect(self._on_started)
-        self.worker.batch.connect(self._on_batch)
-        self.worker.epoch.connect(self._on_epoch)
-        self.worker.succeeded.connect(self._on_succeeded)
-        self.worker.failed.connect(self._on_failed)
-        self.worker.cancelled.connect(self._on_cancelled)
-        self.worker.done.connect(self._on_done)
+        self.run.train(self.scanned_path, cfg, self.current_model if self.finetune.isChecked() else None)
         self.start_button.setEnabled(False)
         self.settings_box.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.right.setCurrentIndex(0)
-        self.training_thread = WorkerThread(self.worker, "training", self.worker.run)
 
     def cancel(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
+        if self.run.running:
+            self.run.cancel()
             self.cancel_button.setEnabled(False)
             self.progress_label.setText("Cancelling...")
 
@@ -385,17 +384,16 @@ class TrainingTab(QWidget):
         self.log.appendPlainText(f"epoch {r.epoch}: train loss {r.train_loss:.4f}, acc {r.train_acc:.3f}"
                                  f" · validation loss {r.val_loss:.4f}, acc {r.val_acc:.3f} · {r.seconds:.1f} s")
 
-    @Slot(dict)
-    def _on_succeeded(self, out: dict) -> None:
-        test = out["metrics"]["test"]
+    @Slot(object)
+    def _on_succeeded(self, out: Succeeded) -> None:
         self.progress.setValue(self.progress.maximum())
-        done = f"Done: test accuracy {test['accuracy']:.1%} on {test['images']} images"
-        if test["accuracy"] < LOW_ACCURACY:  # e.g. a short first try: say what helps
+        done = f"Done: test accuracy {out.test_accuracy:.1%} on {out.test_images} images"
+        if out.test_accuracy < LOW_ACCURACY:  # e.g. a short first try: say what helps
             done += (f" · low after {self._epochs * self._batches} training steps: "
                      "more epochs (or more photos a sign) usually help")
         self.progress_label.setText(done)
-        self.log.appendPlainText(f"Saved {out['checkpoint']}\nReport {out['report']}")
-        self.results.refresh(select=out["report"])
+        self.log.appendPlainText(f"Saved {out.checkpoint}\nReport {out.report}")
+        self.results.refresh(select=out.report)
         self.right.setCurrentIndex(1)
 
     @Slot(str)
@@ -413,18 +411,14 @@ class TrainingTab(QWidget):
         self.log.appendPlainText(text)
 
     @Slot()
-    def _on_done(self) -> None:
-        if self.worker is None:  # already stopped by shutdown()
-            return
-        self.training_thread.stop()
-        self.worker = self.training_thread = None
+    def _on_finished(self) -> None:
         self.cancel_button.setEnabled(False)
         self.settings_box.setEnabled(True)
         self.start_button.setEnabled(self.scanned_path is not None)
 
     # window closing ------------------------------------------------------------
     def is_training(self) -> bool:
-        return self.worker is not None
+        return self.run.running
 
     def confirm_close(self) -> bool:
         if not self.is_training():
@@ -435,10 +429,7 @@ class TrainingTab(QWidget):
 
     def shutdown(self) -> None:
         self.closed = True
-        if self.worker is not None:
-            self.worker.cancel()
-            self.training_thread.stop()
-            self.worker = self.training_thread = None
+        self.run.shutdown()
         if self.scan_thread is not None:
             self._scan.cancel()
             self.scan_thread.stop()

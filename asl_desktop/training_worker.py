@@ -13,7 +13,6 @@ import queue
 import signal
 import threading
 import time
-from dataclasses import asdict
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -22,6 +21,20 @@ from asl_runtime.shipped import landmark_model_for
 from trainer.child_run import run_in_child
 from trainer.data import load_dataset
 from trainer.finetune import FinetuneConfig
+from trainer.jobs import (
+    FINAL,
+    BatchDone,
+    Cancelled,
+    EpochDone,
+    Event,
+    Failed,
+    FinetuneJob,
+    Job,
+    Loading,
+    Started,
+    Succeeded,
+    TrainJob,
+)
 from trainer.train import TrainConfig, TrainingCancelled
 
 from .crash import crash_log_path, log_exception
@@ -43,12 +56,12 @@ class TrainingWorker(QObject):
     started = Signal(int, int)          # epochs, batches per epoch
     batch = Signal(int, int, float, float)
     epoch = Signal(object)              # trainer.train.EpochRecord
-    succeeded = Signal(dict)            # {"checkpoint", "report", "metrics"}
+    succeeded = Signal(object)          # trainer.jobs.Succeeded
     failed = Signal(str)
     cancelled = Signal()
     done = Signal()
 
-    def __init__(self, job: dict):
+    def __init__(self, job: Job):
         """job: what `trainer.child_run.run_in_child` runs; see `training` and `finetune`."""
         super().__init__()
         self.job = job
@@ -59,15 +72,13 @@ class TrainingWorker(QObject):
 
     @classmethod
     def training(cls, data_path: str, cfg: TrainConfig, init_from: str | None = None) -> TrainingWorker:
-        return cls({"kind": "train", "data": data_path, "out": str(new_run_dir(cfg.arch)),
-                    "config": cfg.to_dict(), "init_from": init_from})
+        return cls(TrainJob(data_path, str(new_run_dir(cfg.arch)), cfg, init_from))
 
     @classmethod
     def finetune(cls, model: str, own: str, cfg: FinetuneConfig, base: str | None = None) -> TrainingWorker:
         """Fine-tune `model` (and the landmark model that goes with it) on the samples in `own`,
         replaying `base` when given."""
-        return cls({"kind": "finetune", "model": model, "own": own, "out": str(new_run_dir("my-signs")),
-                    "base": base, "config": asdict(cfg), "landmarks": str(landmark_model_for(model))})
+        return cls(FinetuneJob(model, own, str(new_run_dir("my-signs")), cfg, base, str(landmark_model_for(model))))
 
     def cancel(self) -> None:
         """Thread-safe: the run stops at the next batch (or the next 256 images while decoding)."""
@@ -95,16 +106,16 @@ class TrainingWorker(QObject):
             self.done.emit()
 
     def _dispatch(self, events) -> bool:
-        """Handle one message (or a quiet moment); True once the run has ended."""
+        """Handle one event (or a quiet moment); True once the run has ended."""
         try:
-            kind, payload = events.get(timeout=0.2)
+            event = events.get(timeout=0.2)
         except queue.Empty:
             if self._cancelled_at and time.monotonic() - self._cancelled_at > CANCEL_GRACE_SECONDS:
                 self.process.kill()
             if self.process.is_alive():
                 return False
-            try:  # it may have posted its last message just before it ended
-                kind, payload = events.get(timeout=0.5)
+            try:  # it may have posted its last event just before it ended
+                event = events.get(timeout=0.5)
             except queue.Empty:
                 if self._cancelled_at:
                     self.cancelled.emit()
@@ -113,21 +124,25 @@ class TrainingWorker(QObject):
                                      "Nothing was saved; the app and the current model are fine. "
                                      f"Details may be in {crash_log_path()}")
                 return True
-        if kind == "loading":
-            self.loading.emit(*payload)
-        elif kind == "start":
-            self.started.emit(*payload)
-        elif kind == "batch":
-            self.batch.emit(*payload)
-        elif kind == "epoch":
-            self.epoch.emit(payload)
-        elif kind == "succeeded":
-            self.succeeded.emit(payload)
-        elif kind == "cancelled":
-            self.cancelled.emit()
-        elif kind == "failed":
-            self.failed.emit(payload)
-        return kind in ("succeeded", "cancelled", "failed")
+        self._emit(event)
+        return isinstance(event, FINAL)
+
+    def _emit(self, event: Event) -> None:
+        match event:
+            case Loading(done, total):
+                self.loading.emit(done, total)
+            case Started(epochs, batches):
+                self.started.emit(epochs, batches)
+            case BatchDone(epoch, batch, loss, accuracy):
+                self.batch.emit(epoch, batch, loss, accuracy)
+            case EpochDone(record):
+                self.epoch.emit(record)
+            case Succeeded():
+                self.succeeded.emit(event)
+            case Cancelled():
+                self.cancelled.emit()
+            case Failed(message):
+                self.failed.emit(message)
 
 
 class DatasetScanWorker(QObject):

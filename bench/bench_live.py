@@ -103,7 +103,7 @@ def live_window(video: Path, seconds: float, what: str) -> None:
     window = MainWindow(source=str(video), with_training=False)
     window.show()
     results, gaps = [], []
-    window.live.inference.result.connect(
+    window.live.controller.result.connect(
         lambda step: results.append((time.monotonic(), step.result.latency_ms, step.result.prediction.source)))
     clock = QElapsedTimer()
     clock.start()

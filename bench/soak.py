@@ -48,9 +48,9 @@ def main() -> int:
     window = MainWindow(source=str(video))
     window.show()
     shown = [0]
-    window.live.inference.result.connect(lambda r: shown.__setitem__(0, shown[0] + 1))
+    window.live.controller.result.connect(lambda r: shown.__setitem__(0, shown[0] + 1))
     words = [0]
-    window.live.inference.result.connect(
+    window.live.controller.result.connect(
         lambda step: words.__setitem__(0, words[0] + (step.suggestions is not None)))
     clock, stall = QElapsedTimer(), [0]
     clock.start()
@@ -66,7 +66,7 @@ def main() -> int:
 
     def replay():
         if window.live.view.message.startswith("End of"):
-            window.live.open_source(str(video))
+            window.live.controller.open_source(str(video))
     looper = QTimer()
     looper.timeout.connect(replay)
     looper.start(500)

@@ -427,7 +427,7 @@ def reads_the_picture_saying(reason: str, qtbot, tiny_model, tmp_path, capsys):
     window = MainWindow(source=None, model=str(tiny_model), with_training=False)
     qtbot.addWidget(window)
     messages = []
-    window.live.status.connect(messages.append)
+    window.live.controller.status.connect(messages.append)
     qtbot.waitUntil(lambda: any("picture only" in m and reason in m for m in messages), timeout=10000)
     return window
 

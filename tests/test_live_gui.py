@@ -55,11 +55,11 @@ def test_live_tab_spells_hello_from_a_fake_camera_without_freezing(qtbot, tiny_m
     ticker.timeout.connect(lambda: (gaps.append(clock.restart())))
     ticker.start(10)
     results = []
-    live.inference.result.connect(results.append)
+    live.controller.result.connect(results.append)
     # the text box shows a commit when its frame's result reaches the GUI thread
     qtbot.waitUntil(lambda: live.text.toPlainText() == "HELLO", timeout=20000)
     ticker.stop()
-    assert live.session.text == "HELLO"
+    assert live.controller.session.text == "HELLO"
     assert len(results) > 30
     r = results[-1].result
     assert r.pixels.shape == (28, 28, 3) and len(r.prediction.top) == 5
@@ -85,7 +85,7 @@ def test_copy_backspace_clear_and_pause(qtbot, tiny_model, tmp_path):
     live.back_button.click()
     assert live.text.toPlainText() == ""
     window.pause_action.trigger()
-    assert live.paused and live.pause_button.text() == "Resume"
+    assert live.controller.paused and live.pause_button.text() == "Resume"
     assert "Paused" in live.view.message
 
 
@@ -94,8 +94,8 @@ def test_no_camera_says_so_and_a_video_can_be_opened(qtbot, tiny_model, tmp_path
     qtbot.waitUntil(lambda: "No camera found" in window.live.view.message, timeout=5000)
     assert "Open video file" in window.live.view.message
     video = write_video(tmp_path / "v.avi", sign_frames(["E"] * 30))
-    with qtbot.waitSignal(window.live.inference.result, timeout=5000):
-        window.live.open_source(str(video))
+    with qtbot.waitSignal(window.live.controller.result, timeout=5000):
+        window.live.controller.open_source(str(video))
 
 
 def test_unreadable_video_shows_a_message(qtbot, tiny_model, tmp_path):
@@ -136,12 +136,12 @@ def test_a_bad_model_file_keeps_the_current_model(qtbot, tiny_model, tmp_path, n
     qtbot.waitUntil(lambda: "tiny.pt" in window.model_label.text(), timeout=5000)
     bad = tmp_path / "corrupt.pt"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
-    with qtbot.waitSignal(window.live.model_error, timeout=5000):
+    with qtbot.waitSignal(window.live.controller.model_failed, timeout=5000):
         window.load_model(str(bad))
     qtbot.waitUntil(lambda: len(no_popups) == 1, timeout=2000)
     assert "corrupt.pt" in no_popups[0] and "current model stays" in no_popups[0]
     assert "tiny.pt" in window.model_label.text()
-    with qtbot.waitSignal(window.live.inference.result, timeout=5000) as blocker:
+    with qtbot.waitSignal(window.live.controller.result, timeout=5000) as blocker:
         pass
     assert blocker.args[0].result.prediction.label == "L"
 
@@ -157,7 +157,7 @@ def test_guide_box_and_options_persist(qtbot, tiny_model, tmp_path):
     assert float(s.value("live/threshold")) == pytest.approx(0.8)
     window2 = make_window(qtbot, str(tmp_path / "v.avi"), tiny_model)
     assert window2.live.view.guide.size == pytest.approx(0.5)
-    assert window2.live.session.speller.threshold == pytest.approx(0.8)
+    assert window2.live.controller.session.speller.threshold == pytest.approx(0.8)
 
 
 def test_a_saved_model_that_broke_falls_back_to_the_shipped_one(qtbot, tmp_path, no_popups):
@@ -194,12 +194,12 @@ def test_garbage_in_the_settings_file_starts_with_defaults(qtbot, tiny_model, tm
     qtbot.addWidget(window)
     window.show()
     live = window.live
-    assert live.session.speller.threshold == pytest.approx(0.99) and live.threshold.value() == pytest.approx(0.99)
-    assert live.session.speller.hold == pytest.approx(3.0) and live.hold.value() == pytest.approx(3.0)
+    assert live.controller.session.speller.threshold == pytest.approx(0.99) and live.threshold.value() == pytest.approx(0.99)
+    assert live.controller.session.speller.hold == pytest.approx(3.0) and live.hold.value() == pytest.approx(3.0)
     assert (live.view.guide.cx, live.view.guide.cy, live.view.guide.size) == (0.5, 0.0, 1.0)  # nan, inf: defaults; -7: clamped
-    assert live.mirror_box.isChecked() and live.initial_source() == 0
+    assert live.mirror_box.isChecked() and live.controller.initial_source() == 0
     assert window.training.arch.currentData() == "deepcnn"
-    with qtbot.waitSignal(live.inference.result, timeout=5000):
+    with qtbot.waitSignal(live.controller.result, timeout=5000):
         pass  # frames are classified
 
 
@@ -208,7 +208,7 @@ def test_a_huge_or_unicode_camera_index_in_the_settings_is_ignored(qtbot, tiny_m
     app_settings().setValue("live/camera", camera)
     window = MainWindow(model=str(tiny_model), with_training=False)
     qtbot.addWidget(window)
-    assert window.live.initial_source() in (0, 63)
+    assert window.live.controller.initial_source() in (0, 63)
     qtbot.waitUntil(lambda: "camera" in window.live.view.message.lower(), timeout=5000)
 
 
@@ -238,10 +238,10 @@ def test_the_window_and_transcribe_spell_the_same_text_from_the_same_video(qtbot
     assert window.live.mirror_box.isChecked()  # mirroring changes the view, not the spelling
     window.live.hold.setValue(0.4)
     qtbot.waitUntil(lambda: window.model_ready, timeout=5000)
-    window.live.open_source(str(video))
+    window.live.controller.open_source(str(video))
     qtbot.waitUntil(lambda: "End of" in window.live.view.message, timeout=30000)
     qtbot.wait(300)
-    assert headless == "HELLOEL" and window.live.session.text == headless
+    assert headless == "HELLOEL" and window.live.controller.session.text == headless
 
 
 def test_a_video_file_is_read_frame_by_frame_when_reading_is_slower_than_playing(
@@ -265,10 +265,10 @@ def test_a_video_file_is_read_frame_by_frame_when_reading_is_slower_than_playing
     window = make_window(qtbot, None, tiny_model)
     window.live.hold.setValue(0.4)
     qtbot.waitUntil(lambda: window.model_ready, timeout=5000)
-    window.live.open_source(str(video))
+    window.live.controller.open_source(str(video))
     qtbot.waitUntil(lambda: "End of" in window.live.view.message, timeout=30000)
     assert len(read_at) == len(labels) and read_at == sorted(read_at)
-    assert headless == "HELLO" and window.live.session.text == headless
+    assert headless == "HELLO" and window.live.controller.session.text == headless
 
 
 def test_replaying_a_video_spells_it_again_as_a_new_word(qtbot, tiny_model, tmp_path):
@@ -285,7 +285,7 @@ def test_replaying_a_video_spells_it_again_as_a_new_word(qtbot, tiny_model, tmp_
     assert window.live.text.toPlainText() == "HE ␣"  # the next word starts at once, shown as such
     qtbot.waitUntil(lambda: "Ctrl+R" in window.live.view.message, timeout=30000)
     qtbot.wait(300)
-    assert window.live.session.text == "HE HE" and window.live.text.toPlainText() == "HE HE"
+    assert window.live.controller.session.text == "HE HE" and window.live.text.toPlainText() == "HE HE"
 
 
 def test_a_video_opened_at_start_up_is_read_from_its_first_frame(qtbot, tiny_model, tmp_path):
@@ -293,7 +293,7 @@ def test_a_video_opened_at_start_up_is_read_from_its_first_frame(qtbot, tiny_mod
     window = make_window(qtbot, str(video), tiny_model)
     assert "Loading the model" in window.live.view.message
     qtbot.waitUntil(lambda: "End of" in window.live.view.message, timeout=30000)
-    assert window.live.session.text == "H"
+    assert window.live.controller.session.text == "H"
 
 
 def test_when_a_video_ends_its_last_word_is_autocorrected_as_in_transcribe(qtbot, tiny_model, tmp_path, capsys):
@@ -323,14 +323,14 @@ def test_focus_goes_to_the_video_after_opening_and_ctrl_r_replays(qtbot, tiny_mo
     video = write_video(tmp_path / "v.avi", sign_frames(["L"] * 30))
     window = make_window(qtbot, str(video), tiny_model)
     window.live.clear_button.setFocus()  # where focus often is after clicking around
-    window.live.open_source(str(video))
+    window.live.controller.open_source(str(video))
     # Space then reaches the Pause shortcut instead of pressing a focused button
     assert window.focusWidget() is window.live.view
     qtbot.waitUntil(lambda: "Ctrl+R" in window.live.view.message, timeout=10000)
     qtbot.wait(200)
     assert window.statusBar().currentMessage().endswith("ended"), "no stale fps after the end"
     [play_again] = [a for a in window.findChildren(QAction) if a.shortcut().toString() == "Ctrl+R"]
-    with qtbot.waitSignal(window.live.inference.result, timeout=5000):
+    with qtbot.waitSignal(window.live.controller.result, timeout=5000):
         play_again.trigger()
 
 

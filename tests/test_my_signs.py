@@ -94,7 +94,7 @@ def test_finetune_from_the_tab_improves_your_held_back_samples(qtbot, window):
     window.tabs.setCurrentWidget(tab)
     assert tab.finetune_button.isEnabled()
     tab.finetune_button.click()
-    qtbot.waitUntil(lambda: tab.worker is None, timeout=120000)
+    qtbot.waitUntil(lambda: not tab.run.running, timeout=120000)
     text = tab.result_label.text()
     assert text.startswith("Done"), text
     import re
@@ -111,7 +111,7 @@ def test_finetune_cli_writes_a_run_and_improves_held_back_samples(tmp_path, tiny
     assert train_cli(["finetune", str(tiny_model), str(own), "--out", str(out), "--base", str(base),
                       "--epochs", "15"]) == 0
     printed = capsys.readouterr().out
-    assert {p.name for p in out.iterdir()} == {"model.pt", "report.html", "metrics.json"}
+    assert {p.name for p in out.iterdir()} == {"model.pt", "model.onnx", "report.html", "metrics.json"}
     import json
     f = json.loads((out / "metrics.json").read_text())["finetune"]
     assert f["held_back_after"] >= f["held_back_before"] + 0.4 and not f["frozen_early_layers"]
@@ -123,4 +123,4 @@ def test_the_box_moved_in_my_signs_is_the_live_box(qtbot, window):
     tab = window.my_signs
     tab.view.guide_changed.emit(GuideBox(0.4, 0.5, 0.5))  # as a drag there would
     assert window.live.view.guide == GuideBox(0.4, 0.5, 0.5)
-    assert window.live.session.recognizer.guide == GuideBox(0.4, 0.5, 0.5)
+    assert window.live.controller.session.recognizer.guide == GuideBox(0.4, 0.5, 0.5)

@@ -37,11 +37,11 @@ def test_window_plays_3000_frames_alive_with_flat_memory(qtbot, tiny_model, tmp_
         if shown[0] in (400, 2900):  # after warm-up, and near the end
             marks[shown[0]] = (sys.getrefcount(None), rss_mb())
 
-    window.live.inference.result.connect(on_result)
+    window.live.controller.result.connect(on_result)
     qtbot.waitUntil(lambda: "End of" in window.live.view.message, timeout=150000)
     assert window.isVisible()
     assert shown[0] >= 3000, f"only {shown[0]} of {frames} frames were shown"
     (none0, rss0), (none1, rss1) = marks[400], marks[2900]
     assert abs(none1 - none0) < 1000, f"None's refcount moved by {none1 - none0}"
     assert rss1 - rss0 < 40, f"RSS grew from {rss0:.0f} MB to {rss1:.0f} MB"
-    assert window.live.session.text.startswith("HELLO")
+    assert window.live.controller.session.text.startswith("HELLO")

@@ -82,7 +82,7 @@ def test_two_letters_close_together_are_not_clear_but_held_still_give_one_best_g
     assert states[-1].candidate == "M" and not states[-1].sure and 0.5 < states[-1].progress < 1
     states = [s.update(i / 30, {"M": 0.48, "N": 0.42, "E": 0.1}) for i in range(11, 120)]
     assert s.text == "M" and [st.committed for st in states].count("M") == 1  # guessed once in 4 s
-    assert s.evidence == [pytest.approx({"M": 0.48, "N": 0.42, "E": 0.1})]  # the alternatives, for autocorrect
+    assert s.transcript.evidence == [pytest.approx({"M": 0.48, "N": 0.42, "E": 0.1})]  # the alternatives, for autocorrect
 
 
 def test_a_best_guess_needs_a_hand_and_a_letter_and_comes_again_only_after_another_sign():
@@ -124,9 +124,9 @@ def test_progress_fills_before_commit_and_hold_is_adjustable():
 def test_clear_and_backspace():
     s = Speller(hold=0.2)
     feed(s, [("A", 0.9, 1), ("B", 0.9, 1)])
-    s.backspace()
-    assert s.text == "A"
-    s.clear()
+    s.transcript.backspace()
+    assert s.text == "A" and len(s.transcript.evidence) == 1
+    s.transcript.clear()
     assert s.text == ""
 
 

@@ -26,8 +26,8 @@ def test_qt_calls_do_not_leak_references_to_none(qtbot):
 def test_an_exception_in_inference_is_shown_and_recognition_resumes(qtbot, tiny_model, tmp_path):
     window = make_window(qtbot, str(write_video(tmp_path / "v.avi", sign_frames(["L"] * 400))), tiny_model)
     live = window.live
-    qtbot.waitSignal(live.inference.result, timeout=5000).wait()
-    real = live.inference.session.recognizer.process
+    qtbot.waitSignal(live.controller.result, timeout=5000).wait()
+    real = live.controller.session.recognizer.process
     broken = [True]
 
     def flaky(image, timestamp):
@@ -35,12 +35,12 @@ def test_an_exception_in_inference_is_shown_and_recognition_resumes(qtbot, tiny_
             raise RuntimeError("simulated failure in the model")
         return real(image, timestamp)
 
-    live.inference.session.recognizer.process = flaky
+    live.controller.session.recognizer.process = flaky
     qtbot.waitUntil(lambda: "Cannot classify" in live.view.message, timeout=5000)
     assert "simulated failure" in live.view.message and str(crash.crash_log_path()) in live.view.message
     assert "simulated failure in the model" in crash.crash_log_path().read_text()
     broken[0] = False
-    with qtbot.waitSignal(live.inference.result, timeout=5000) as got:
+    with qtbot.waitSignal(live.controller.result, timeout=5000) as got:
         pass
     assert got.args[0].result.prediction.label == "L" and window.isVisible()
 

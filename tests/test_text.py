@@ -21,9 +21,9 @@ def helo_window(qtbot, tiny_model, tmp_path, monkeypatch):
     qtbot.addWidget(window)
     window.show()
     window.live.hold.setValue(0.4)
-    qtbot.waitUntil(lambda: window.model_ready and window.live.session.vocabulary is not None, timeout=10000)
-    window.live.open_source(str(video))
-    qtbot.waitUntil(lambda: window.live.session.text == "HELO", timeout=20000)
+    qtbot.waitUntil(lambda: window.model_ready and window.live.controller.session.vocabulary is not None, timeout=10000)
+    window.live.controller.open_source(str(video))
+    qtbot.waitUntil(lambda: window.live.controller.session.text == "HELO", timeout=20000)
     qtbot.waitUntil(lambda: window.live.panel.words[:1] == ["HELLO"], timeout=5000)
     return window
 
@@ -36,10 +36,10 @@ def test_spelling_helo_suggests_hello_and_a_number_key_accepts_it(qtbot, helo_wi
     qtbot.waitUntil(helo_window.isActiveWindow, timeout=5000)
     live.view.setFocus()
     qtbot.keyClick(live.view, Qt.Key.Key_1)
-    assert live.session.text == "HELLO " and live.text.toPlainText().startswith("HELLO ")
+    assert live.controller.session.text == "HELLO " and live.text.toPlainText().startswith("HELLO ")
     assert "\u2423" in live.text.toPlainText()  # the committed space is visible
     live.back_button.click()  # right after: undo
-    assert live.session.text == "HELO"
+    assert live.controller.session.text == "HELO"
 
 
 def test_the_space_sign_takes_the_top_suggestion_and_the_word_is_spoken(qtbot, tiny_model, tmp_path, monkeypatch):
@@ -52,13 +52,13 @@ def test_the_space_sign_takes_the_top_suggestion_and_the_word_is_spoken(qtbot, t
     window = MainWindow(source=None, model=str(tiny_model), with_training=False)
     qtbot.addWidget(window)
     window.live.hold.setValue(0.4)
-    qtbot.waitUntil(lambda: window.model_ready and window.live.session.vocabulary is not None, timeout=10000)
+    qtbot.waitUntil(lambda: window.model_ready and window.live.controller.session.vocabulary is not None, timeout=10000)
     spoken, shown = [], []
     monkeypatch.setattr(window.live.panel, "speak", spoken.append)
-    window.live.status.connect(shown.append)
-    window.live.open_source(str(video))
+    window.live.controller.status.connect(shown.append)
+    window.live.controller.open_source(str(video))
     qtbot.waitUntil(lambda: spoken == ["HELLO"], timeout=20000)
-    assert window.live.session.text == "HELLO " and window.live.text.toPlainText().startswith("HELLO")
+    assert window.live.controller.session.text == "HELLO " and window.live.text.toPlainText().startswith("HELLO")
     assert any(line.startswith("Corrected HELO to HELLO") for line in shown)
 
 
@@ -67,14 +67,14 @@ def test_new_sentence_keeps_the_history_and_save_writes_it(qtbot, helo_window, t
     live.panel.suggestion_buttons[0].click()
     live.clear_button.click()
     assert live.panel.history.count() == 1 and live.panel.history.item(0).text() == "HELLO"
-    assert live.session.text == ""
+    assert live.controller.session.text == ""
     saved = live.panel.save(str(tmp_path / "out.txt"))
     assert saved.read_text() == "HELLO\n"
 
 
 def test_my_word_is_added_to_the_user_list(qtbot, helo_window):
-    helo_window.live.add_word()
-    assert "HELO" in read_user_words() and "HELO" in helo_window.live.session.vocabulary
+    helo_window.live.controller.add_word()
+    assert "HELO" in read_user_words() and "HELO" in helo_window.live.controller.session.vocabulary
 
 
 def test_speak_goes_through_the_engine(qtbot, helo_window):
@@ -99,12 +99,12 @@ def test_guessing_unclear_letters_can_be_turned_off_and_stays_off(qtbot, tiny_mo
     window = MainWindow(source=None, model=str(tiny_model), with_training=False)
     qtbot.addWidget(window)
     [guess] = [a for a in window.findChildren(QAction) if a.text() == "&Guess an unclear letter held still"]
-    assert guess.isChecked() and window.live.session.speller.patience > 0  # on by default
+    assert guess.isChecked() and window.live.controller.session.speller.patience > 0  # on by default
     guess.trigger()
-    assert window.live.session.speller.patience == 0
+    assert window.live.controller.session.speller.patience == 0
     qtbot.waitUntil(lambda: window.model_ready, timeout=10000)
     window.close()
     again = MainWindow(source=None, model=str(tiny_model), with_training=False)
     qtbot.addWidget(again)
     [guess] = [a for a in again.findChildren(QAction) if a.text() == "&Guess an unclear letter held still"]
-    assert not guess.isChecked() and again.live.session.speller.patience == 0
+    assert not guess.isChecked() and again.live.controller.session.speller.patience == 0

@@ -73,7 +73,7 @@ def test_train_in_the_app_then_use_the_model(qtbot, window, tmp_path):
     img = QImage(str(shot))
     right = {img.pixel(x, y) for x in range(img.width() // 2, img.width(), 9) for y in range(100, img.height() - 50, 9)}
     assert len(right) > 10, "results view looks blank"
-    with qtbot.waitSignal(window.live.model_changed, timeout=5000) as changed:
+    with qtbot.waitSignal(window.live.controller.model_loaded, timeout=5000) as changed:
         tab.use_button.click()
     assert changed.args == [str(runs[0] / "model.pt"), "aslnet"]
     assert window.model_path == str(runs[0] / "model.pt")
@@ -93,9 +93,9 @@ def test_cancel_keeps_previous_checkpoints_byte_for_byte(qtbot, window, tmp_path
     tab.start()
     qtbot.waitUntil(lambda: tab.progress.value() > 0, timeout=20000)
     assert not tab.settings_box.isEnabled()
-    with qtbot.waitSignal(tab.worker.cancelled, timeout=15000):  # the child runs at nice 10: slow on a busy machine
+    with qtbot.waitSignal(tab.run.cancelled, timeout=15000):  # the child runs at nice 10: slow on a busy machine
         tab.cancel_button.click()
-    qtbot.waitUntil(lambda: tab.worker is None, timeout=5000)
+    qtbot.waitUntil(lambda: not tab.run.running, timeout=5000)
     assert "Nothing was saved" in tab.progress_label.text()
     assert tiny_model.read_bytes() == before
     assert not runs_dir().exists() or not any(runs_dir().glob("*/model.pt"))
@@ -110,7 +110,7 @@ def test_a_folder_that_is_not_a_dataset_starts_nothing(qtbot, window, tmp_path):
     assert "no images found" in tab.dataset_info.text()
     assert not tab.start_button.isEnabled()
     tab.start()
-    assert tab.worker is None
+    assert not tab.run.running
 
 
 def test_shipped_report_is_listed_with_its_accuracy(qtbot, window):
@@ -126,7 +126,7 @@ def test_closing_during_training_asks_first(qtbot, window, tmp_path, monkeypatch
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
     window.close()
     assert window.isVisible() and tab.is_training(), "'No' keeps the window and the run"
-    thread = tab.training_thread.thread
+    thread = tab.run.worker.thread()
     window.close()
     assert not window.isVisible() and thread.isFinished() and not answers
     assert not runs_dir().exists() or not any(runs_dir().glob("*/model.pt"))
@@ -169,13 +169,13 @@ def test_a_crash_in_training_is_a_message_and_the_app_goes_on(qtbot, window, tmp
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
     tab = start_a_long_run(qtbot, window, tmp_path)
-    tab.worker.process.kill()  # as the out-of-memory killer would
-    qtbot.waitUntil(lambda: tab.worker is None, timeout=10000)
+    tab.run.worker.process.kill()  # as the out-of-memory killer would
+    qtbot.waitUntil(lambda: not tab.run.running, timeout=10000)
     assert len(shown) == 1 and "stopped unexpectedly" in shown[0] and "SIGKILL" in shown[0]
     assert "Training failed" in tab.progress_label.text()
     assert window.isVisible() and tab.start_button.isEnabled()
     assert not runs_dir().exists() or not any(runs_dir().glob("*/model.pt"))
-    with qtbot.waitSignal(window.live.inference.result, timeout=5000):
+    with qtbot.waitSignal(window.live.controller.result, timeout=5000):
         pass  # live recognition goes on
 
 
@@ -247,7 +247,7 @@ def test_use_this_model_takes_the_selected_run_and_warns_when_it_is_worse_on_new
     assert runs.topLevelItem(rows["20261101-100000-aslnet"]).text(3) == "90.0%"
     qtbot.waitUntil(lambda: window.model_ready, timeout=10000)  # the start-up model first
     runs.setCurrentItem(runs.topLevelItem(rows["20261101-100000-aslnet"]))
-    with qtbot.waitSignal(window.live.model_changed, timeout=5000):
+    with qtbot.waitSignal(window.live.controller.model_loaded, timeout=5000):
         tab.use_button.click()
     assert "20261101-100000-aslnet" in window.model_label.text()
     asked = []
@@ -257,7 +257,7 @@ def test_use_this_model_takes_the_selected_run_and_warns_when_it_is_worse_on_new
     tab.use_button.click()
     assert len(asked) == 1 and "30.0%" in asked[0] and "90.0%" in asked[0]
     assert window.model_path.endswith("20261101-100000-aslnet/model.pt")
-    with qtbot.waitSignal(window.live.model_changed, timeout=5000):
+    with qtbot.waitSignal(window.live.controller.model_loaded, timeout=5000):
         tab.use_button.click()
     assert window.model_path.endswith("20261102-100000-aslnet/model.pt")
 
@@ -282,7 +282,7 @@ def test_the_view_menu_and_the_live_tab_stay_in_step(qtbot, window):
     window.live.mirror_box.click()
     assert window.live.mirror_box.isChecked() == actions["&Mirror"].isChecked()
     window.live.pause_button.click()
-    assert window.pause_action.isChecked() and window.live.paused
+    assert window.pause_action.isChecked() and window.live.controller.paused
 
 
 def test_the_report_viewer_is_made_only_when_results_are_shown(qtbot, window):

@@ -101,16 +101,26 @@ def test_autocorrect_on_space_and_backspace_undoes_it(english):
     session = LiveSession(Speller(hold=0.5), vocabulary=english)
     session.set_words(autocorrect=True)
     feed_word(session, "WORL")
-    session.speller._commit("space", {})
+    session.transcript.commit("space", {})
     assert session._correct_finished() == ("WORL", "WORLD")
     assert session.text == "WORLD "
     assert session.backspace() == "WORL "  # right after: the correction is undone
     assert session.backspace() == "WORL"   # then an ordinary backspace
 
 
+def test_backspace_right_after_the_end_of_a_source_corrected_the_last_word_undoes_it(english):
+    session = LiveSession(Speller(hold=0.5), vocabulary=english)
+    session.set_words(autocorrect=True)
+    feed_word(session, "HELO")
+    assert session.finish_word() == ("HELO", "HELLO")  # the video ended mid-word
+    assert session.text == "HELLO"
+    assert session.backspace() == "HELO"  # the correction undone, not a letter deleted
+    assert session.backspace() == "HEL"
+
+
 def test_accepting_a_suggestion_replaces_the_word_being_spelled(english):
     session = LiveSession(Speller(hold=0.5), vocabulary=english)
-    session.speller.text = "SAY "
+    session.transcript.text = "SAY "
     feed_word(session, "HEL")
     assert session.speller.text == "SAY HEL" and session._suggest()[0] in ("HELP", "HELLO")
     assert session.accept("HELLO") == "SAY HELLO "

@@ -2,10 +2,8 @@
 
 The app starts `run_in_child` with the spawn start method, so a crash inside torch or a
 native library (a segfault, the out-of-memory killer) ends this process only, and the
-window turns it into a message. Messages are `(kind, payload)` tuples:
-loading (done, total), start (epochs, batches), batch (epoch, batch, loss, acc),
-epoch (record), then exactly one of succeeded ({checkpoint, report, metrics}),
-cancelled (None) or failed (message).
+window turns it into a message. It posts the events of `trainer.jobs`: progress, then exactly
+one of Succeeded, Cancelled or Failed.
 """
 
 from __future__ import annotations
@@ -18,9 +16,9 @@ from pathlib import Path
 
 import torch
 
-from .finetune import FinetuneConfig
+from .jobs import BatchDone, Cancelled, EpochDone, Failed, FinetuneJob, Job, Loading, Started, Succeeded
 from .runs import run_finetune, run_training
-from .train import TrainConfig, TrainingCallback, TrainingCancelled
+from .train import TrainingCallback, TrainingCancelled
 
 
 class _QueueCallback(TrainingCallback):
@@ -31,21 +29,21 @@ class _QueueCallback(TrainingCallback):
         self._last = 0.0
 
     def loading(self, done: int, total: int) -> None:
-        self.events.put(("loading", (done, total)))
+        self.events.put(Loading(done, total))
         if self.cancel.is_set():
             raise TrainingCancelled
 
     def on_start(self, epochs, batches_per_epoch):
-        self.events.put(("start", (epochs, batches_per_epoch)))
+        self.events.put(Started(epochs, batches_per_epoch))
 
     def on_batch(self, epoch, batch, loss, accuracy):
         now = time.monotonic()
         if now - self._last >= 0.05:
             self._last = now
-            self.events.put(("batch", (epoch, batch, loss, accuracy)))
+            self.events.put(BatchDone(epoch, batch, loss, accuracy))
 
     def on_epoch(self, record):
-        self.events.put(("epoch", record))
+        self.events.put(EpochDone(record))
 
     def should_stop(self):
         return self.cancel.is_set()
@@ -60,12 +58,8 @@ def _open_log(path: str):
         return None
 
 
-def run_in_child(events, cancel, job: dict, crash_log: str | None) -> None:
-    """Entry point of the training process: run the job, then post exactly one final message.
-
-    job: {"kind": "train", "data", "out", "config", "init_from"} or
-         {"kind": "finetune", "model", "own", "out", "base", "config", "landmarks"}.
-    """
+def run_in_child(events, cancel, job: Job, crash_log: str | None) -> None:
+    """Entry point of the training process: run the job, then post exactly one final event."""
     log = _open_log(crash_log) if crash_log else None
     if log:
         faulthandler.enable(log, all_threads=True)
@@ -74,21 +68,19 @@ def run_in_child(events, cancel, job: dict, crash_log: str | None) -> None:
     torch.set_num_threads(os.cpu_count() or 1)
     callback = _QueueCallback(events, cancel)
     try:
-        if job["kind"] == "finetune":
-            out = run_finetune(job["model"], job["own"], job["out"], FinetuneConfig(**job["config"]), callback,
-                               base_path=job.get("base"), load_progress=callback.loading,
-                               landmarks=job.get("landmarks"))
+        if isinstance(job, FinetuneJob):
+            out = run_finetune(job.model, job.own, job.out, job.config, callback, base_path=job.base,
+                               load_progress=callback.loading, landmarks=job.landmarks)
         else:
-            out = run_training(job["data"], job["out"], TrainConfig(**job["config"]), callback,
-                               init_from=job.get("init_from"), load_progress=callback.loading)
-        events.put(("succeeded", {"checkpoint": str(out.checkpoint), "report": str(out.report),
-                                  "metrics": out.metrics}))
+            out = run_training(job.data, job.out, job.config, callback, init_from=job.init_from,
+                               load_progress=callback.loading)
+        events.put(Succeeded.of(str(out.checkpoint), str(out.report), out.metrics))
     except TrainingCancelled:
-        events.put(("cancelled", None))
+        events.put(Cancelled())
     except Exception as exc:  # every failure becomes a message in the window
         traceback.print_exc()
         if log:
             traceback.print_exc(file=log)
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         known = isinstance(exc, (ValueError, OSError))  # DatasetError, ModelFileError are ValueErrors
-        events.put(("failed", text if known else f"{type(exc).__name__}: {text}"))
+        events.put(Failed(text if known else f"{type(exc).__name__}: {text}"))

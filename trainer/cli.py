@@ -18,6 +18,7 @@ from asl_runtime.shipped import landmark_model_for
 from .data import DatasetError
 from .export import export_beside
 from .finetune import FinetuneConfig
+from .jobs import Succeeded
 from .models import ARCHS
 from .runs import calibrate_checkpoint, evaluate_model, run_finetune, run_training
 from .train import TrainConfig, TrainingCallback
@@ -104,16 +105,16 @@ def cmd_finetune(args) -> int:
     finally:
         bar.close()
         callback.close()
-    f = result.metrics["finetune"]
-    print(f"your held-back samples ({f['split']['held_back']}): {f['held_back_before']:.4f} before, "
-          f"{f['held_back_after']:.4f} after; {f['seconds']:.0f} s"
-          + ("" if args.base else "; no --base data: early layers frozen"))
-    if "landmarks" in f:
-        h = f["landmarks"]
-        print(f"hand landmarks, your held-back samples with a hand found ({h['held_back']}): "
-              f"{h['held_back_before']:.4f} before, {h['held_back_after']:.4f} after")
-    if "unseen" in f:
-        print(f"other people ({args.unseen}): {f['unseen']['before']:.4f} before, {f['unseen']['after']:.4f} after")
+    done = Succeeded.of(str(result.checkpoint), str(result.report), result.metrics)
+    own, hands, unseen = done.own_samples, done.own_hands, result.metrics["finetune"].get("unseen")
+    assert own is not None, "a fine-tune's record"
+    print(f"your held-back samples ({own.held_back}): {own.before:.4f} before, {own.after:.4f} after; "
+          f"{done.seconds:.0f} s" + ("" if args.base else "; no --base data: early layers frozen"))
+    if hands is not None:
+        print(f"hand landmarks, your held-back samples with a hand found ({hands.held_back}): "
+              f"{hands.before:.4f} before, {hands.after:.4f} after")
+    if unseen is not None:
+        print(f"other people ({args.unseen}): {unseen['before']:.4f} before, {unseen['after']:.4f} after")
     print(f"model:  {result.checkpoint}\nreport: {result.report}")
     return 0
 

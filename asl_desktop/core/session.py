@@ -44,7 +44,7 @@ class LiveSession:
         self.autocorrect = False        # replace a finished word by a clearly more likely one
         self.space_accepts = False      # the space sign takes the top suggestion
         self.suggestions: list[str] = []
-        self._undo: tuple[str, str] | None = None  # (text before, text after) of the last correction
+        self.transcript = speller.transcript
         self._region = (guide or GuideBox(), mirror, auto)
         self.hands = hands
         self.recognizer = Recognizer(classifier, *self._region, hands) if classifier else None
@@ -58,7 +58,12 @@ class LiveSession:
     @property
     def text(self) -> str:
         with self._lock:
-            return self.speller.text
+            return self.transcript.text
+
+    def current_word(self) -> str:
+        """The word being spelled, else the last one finished."""
+        with self._lock:
+            return self.transcript.last_word
 
     def process(self, image: np.ndarray, timestamp: float) -> Step:
         """Classify one frame and, unless paused, feed the speller. Needs a model (`use`)."""
@@ -73,21 +78,21 @@ class LiveSession:
             fps = (len(self._times) - 1) / span if span > 0 else 0.0
             suggestions = corrected = None
             if spelling is not None and spelling.committed:
-                self._undo = None
                 if spelling.committed == "space":
                     corrected = self._correct_finished()
                 suggestions = self._suggest()
-            return Step(result, spelling, self.speller.text, fps, suggestions, corrected)
+            return Step(result, spelling, self.transcript.text, fps, suggestions, corrected)
 
     def _suggest(self) -> list[str]:
-        evidence = self.speller.evidence
+        evidence = self.transcript.evidence
         self.suggestions = ([s.word for s in suggest(self.vocabulary, evidence)]
                             if self.vocabulary is not None and evidence else [])
         return self.suggestions
 
     def _correct_finished(self) -> tuple[str, str] | None:
-        """After a space: the top suggestion (space_accepts) or a clearly better word (autocorrect)."""
-        evidence, spelled = self.speller.finished, self.speller.text.rstrip(" ").rsplit(" ", 1)[-1]
+        """After a space (or the source's end): the top suggestion (space_accepts) or a clearly
+        better word (autocorrect); Backspace right after undoes it."""
+        evidence, spelled = self.transcript.finished, self.transcript.last_word
         if self.vocabulary is None or not evidence or len(evidence) != len(spelled):
             return None
         new: str | None
@@ -99,9 +104,7 @@ class LiveSession:
             return None
         if not new or new == spelled:
             return None
-        before = self.speller.text
-        self.speller.replace_word(new, end=True)
-        self._undo = (before, self.speller.text)
+        self.transcript.correct_finished(new)
         return spelled, new
 
     def finish_word(self) -> tuple[str, str] | None:
@@ -110,24 +113,19 @@ class LiveSession:
             return self._finish_word()
 
     def _finish_word(self) -> tuple[str, str] | None:
-        if not self.speller.evidence:
-            return None
-        self.speller.finished, self.speller.evidence = self.speller.evidence, []
-        self.speller.text += " "
-        corrected = self._correct_finished()
-        self.speller.text = self.speller.text[:-1]
-        return corrected
+        return self._correct_finished() if self.transcript.finish_word() else None
 
     def accept(self, word: str) -> str:
         """Put a suggestion in place of the word being spelled, then a space; returns the text."""
         with self._lock:
-            before = self.speller.text
-            self.speller.replace_word(word, end=False)
-            self.speller.text += " "
-            self.speller.evidence = []
-            self._undo = (before, self.speller.text)
             self.suggestions = []
-            return self.speller.text
+            return self.transcript.accept(word)
+
+    def add_word(self, word: str) -> None:
+        """A word of the user's into the vocabulary in use (it is saved by `words.add_user_word`)."""
+        with self._lock:
+            if self.vocabulary is not None:
+                self.vocabulary.add(word)
 
     def set_words(self, vocabulary: Vocabulary | None = None, autocorrect: bool | None = None,
                   space_accepts: bool | None = None) -> None:
@@ -171,8 +169,9 @@ class LiveSession:
         hand followed and the frame rate are forgotten."""
         with self._lock:
             corrected = self._finish_word()
-            self.speller.break_word()
-            self.suggestions, self._undo = [], None
+            self.transcript.break_word()
+            self.speller.start_over()
+            self.suggestions = []
             self._times.clear()
             if self.recognizer is not None:
                 self.recognizer.forget_hand()
@@ -193,16 +192,12 @@ class LiveSession:
 
     def clear(self) -> None:
         with self._lock:
-            self.speller.clear()
-            self.suggestions, self._undo = [], None
+            self.transcript.clear()
+            self.speller.start_over()
+            self.suggestions = []
 
     def backspace(self) -> str:
         """Right after a correction or an accepted suggestion: undo it. Otherwise delete a character."""
         with self._lock:
-            if self._undo is not None and self.speller.text == self._undo[1]:
-                self.speller.text = self._undo[0]
-                self.speller.evidence = []
-            else:
-                self.speller.backspace()
-            self._undo = None
-            return self.speller.text
+            self.suggestions = []
+            return self.transcript.backspace()

@@ -1,4 +1,5 @@
-"""Turns a stream of per-frame class probabilities into text (pure logic, no Qt).
+"""Decides, from a stream of per-frame class probabilities, when a sign is committed (pure
+logic, no Qt); the `Transcript` it is given turns the commits into text.
 
 The speller averages the (calibrated) probabilities of the frames in the last `smooth`
 seconds and calls a sign *clear* when its average is at least `threshold` and leads the
@@ -23,6 +24,8 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .transcript import Transcript
+
 DEFAULT_THRESHOLD = 0.5
 DEFAULT_HOLD = 0.8
 DEFAULT_MARGIN = 0.2
@@ -44,13 +47,11 @@ class SpellerState:
 class Speller:
     def __init__(self, threshold: float = DEFAULT_THRESHOLD, hold: float = DEFAULT_HOLD,
                  margin: float = DEFAULT_MARGIN, smooth: float = DEFAULT_SMOOTH, rearm: float = DEFAULT_REARM,
-                 patience: float = DEFAULT_PATIENCE, floor: float = DEFAULT_FLOOR):
+                 patience: float = DEFAULT_PATIENCE, floor: float = DEFAULT_FLOOR, transcript: Transcript | None = None):
         self.threshold, self.hold, self.margin, self.smooth, self.rearm = threshold, hold, margin, smooth, rearm
         self.patience, self.floor = patience, floor  # patience 0: never guess
         self.recent: deque[tuple[float, Mapping[str, float]]] = deque()
-        self.text = ""
-        self.evidence: list[dict[str, float]] = []  # per letter of the word being spelled: top-5 at its commit
-        self.finished: list[dict[str, float]] = []  # the evidence of the word the last space ended
+        self.transcript = transcript or Transcript()
         self._candidate: str | None = None
         self._since = 0.0
         self._unsure_since: float | None = None
@@ -65,40 +66,15 @@ class Speller:
         self._candidate = self._top = None
         self._unsure_since = None
 
-    def break_word(self) -> None:
-        """A new word starts here (a new source): a space ends any text, the last letter may come again."""
-        if self.text and not self.text.endswith(" "):
-            self.text += " "
-        self._start_over()
-
-    def clear(self) -> None:
-        self.text = ""
-        self._start_over()
-
-    def _start_over(self) -> None:
-        """No word being spelled, nothing held or blocked."""
-        self.evidence = []
+    def start_over(self) -> None:
+        """Nothing held or blocked: the next sign starts afresh (a new source, a cleared text)."""
         self._blocked = self._held = None
         self._guessed = False
         self.reset_hold()
 
-    def backspace(self) -> None:
-        if self.text and self.text[-1] != " " and self.evidence:
-            self.evidence.pop()
-        self.text = self.text[:-1]
-
     @property
-    def word(self) -> str:
-        """The word being spelled: the letters after the last space."""
-        return self.text.rsplit(" ", 1)[-1]
-
-    def replace_word(self, new: str, end: bool) -> None:
-        """Put `new` in place of the last word (the one being spelled, or, with end=True, the
-        one a space just finished), followed by a space when end is True."""
-        stem = self.text.rstrip(" ") if end else self.text
-        head = stem[:len(stem) - len(stem.rsplit(" ", 1)[-1])]
-        self.text = head + new + (" " if end else "")
-        self.evidence = [] if end else [{c: 1.0} for c in new]
+    def text(self) -> str:
+        return self.transcript.text
 
     def average(self, timestamp: float, probs: Mapping[str, float]) -> list[tuple[str, float]]:
         """Add a frame; the mean probability per label over the last `smooth` seconds, best first."""
@@ -136,7 +112,7 @@ class Speller:
         progress = self._progress(timestamp)
         if progress < 1.0:
             return SpellerState(self.text, best, progress, None)
-        self._commit(best, dict(ranked[:5]))
+        self.transcript.commit(best, dict(ranked[:5]))
         self._blocked, self._candidate = best, None
         self._held, self._guessed = top, False
         return SpellerState(self.text, best, 1.0, best)
@@ -164,22 +140,9 @@ class Speller:
         progress = min(1.0, waited / (self.patience * self.hold)) if self.hold > 0 else 1.0
         if progress < 1.0:  # shown once it outlasts a passing transition
             return SpellerState(self.text, label, progress, None, sure=False) if waited >= self.smooth else None
-        self._commit(label, dict(ranked[:5]))
+        self.transcript.commit(label, dict(ranked[:5]))
         self._blocked, self._held, self._guessed = label, label, True
         return SpellerState(self.text, label, 1.0, label, sure=False)
 
     def _progress(self, timestamp: float) -> float:
         return min(1.0, (timestamp - self._since) / self.hold) if self.hold > 0 else 1.0
-
-    def _commit(self, label: str, top: dict[str, float]) -> None:
-        if label == "space":
-            self.finished = self.evidence
-            self.evidence = []
-            self.text += " "
-        elif label == "del":
-            self.backspace()
-        else:
-            if len(self.word) != len(self.evidence):  # typed over (e.g. a replaced word): start afresh
-                self.evidence = [{c: 1.0} for c in self.word]
-            self.evidence.append(top)
-            self.text += label
