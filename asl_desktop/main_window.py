@@ -12,6 +12,7 @@ from asl_runtime import shipped
 
 from . import __version__, settings
 from .core.frames import is_camera_spec
+from .extras import TRAIN_HINT, training_installed
 from .live_controller import LiveController
 from .live_tab import LiveTab
 
@@ -29,10 +30,17 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.live, "Live")
         self.training = self.my_signs = None
         if with_training:
-            from .training_tab import TrainingTab
-            self.training = TrainingTab()
-            self.training.use_model.connect(self.load_model)
-            self.tabs.addTab(self.training, "Training")
+            if training_installed():
+                from .training_tab import TrainingTab
+                self.training = TrainingTab()
+                self.training.use_model.connect(self.load_model)
+                self.tabs.addTab(self.training, "Training")
+            else:
+                hint = QLabel(TRAIN_HINT)
+                hint.setWordWrap(True)
+                hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                self.tabs.addTab(hint, "Training")
             from .my_signs_tab import MySignsTab
             self.my_signs = MySignsTab(self.controller, lambda: self.model_path)
             self.my_signs.use_model.connect(self.load_model)
@@ -264,6 +272,7 @@ class MainWindow(QMainWindow):
         settings.write(settings.GEOMETRY, self.saveGeometry())
         if self.training is not None:
             self.training.shutdown()
+        if self.my_signs is not None:
             self.my_signs.shutdown()
         self.controller.shutdown()
         event.accept()

@@ -33,14 +33,12 @@ from PySide6.QtWidgets import (
 
 from asl_runtime import shipped
 from asl_runtime.labels import CLASSES
-from trainer.finetune import FinetuneConfig
-from trainer.jobs import Succeeded
 
 from . import settings
 from .core.my_signs import DEFAULT_SET, Recording, RecordingState, SampleStore, my_signs_root, valid_set_name
 from .core.session import Step
+from .extras import TRAIN_HINT, training_installed
 from .live_controller import LiveController
-from .run_controller import RunController
 from .video_view import VideoView, bgr_to_qimage
 
 THUMB = 72
@@ -76,15 +74,20 @@ class MySignsTab(QWidget):
         self.descriptions = shipped.sign_descriptions()
         self.recording: Recording | None = None
         self.queue: list[str] = []
-        self.run = RunController("finetune", self)
-        self.run.started.connect(self._on_started)
-        self.run.batch.connect(self._on_batch)
-        self.run.succeeded.connect(self._on_succeeded)
-        self.run.failed.connect(self._on_failed)
-        self.run.cancelled.connect(self._on_cancelled)
-        self.run.finished.connect(self._on_finished)
+        self.run = None  # a RunController, where training is installed (recording needs none)
+        if training_installed():
+            from .run_controller import RunController
+            self.run = RunController("finetune", self)
+            self.run.started.connect(self._on_started)
+            self.run.batch.connect(self._on_batch)
+            self.run.succeeded.connect(self._on_succeeded)
+            self.run.failed.connect(self._on_failed)
+            self.run.cancelled.connect(self._on_cancelled)
+            self.run.finished.connect(self._on_finished)
         self.new_model: str | None = None
         self._build_ui()
+        if self.run is None:  # recording works; fine-tuning needs torch
+            self.result_label.setText(f"Record your signs here. {TRAIN_HINT}")
         self._load_sets(settings.read(settings.MY_SIGNS_SET))
         live.result.connect(self.on_result)
         self.view.set_guide(live.guide)
@@ -256,7 +259,7 @@ class MySignsTab(QWidget):
             n = counts[label]
             self.signs.item(i).setText(f"{label:8s}  {n} sample{'s' if n != 1 else ''}" if n else label)
         total = sum(counts.values())
-        self.finetune_button.setEnabled(total > 0 and not self.run.running)
+        self.finetune_button.setEnabled(total > 0 and self.run is not None and not self.run.running)
 
     @property
     def sign(self) -> str:
@@ -359,11 +362,12 @@ class MySignsTab(QWidget):
 
     # fine-tuning -----------------------------------------------------------------------
     def start_finetune(self) -> None:
-        if self.run.running or self.store.total() == 0:
+        if self.run is None or self.run.running or self.store.total() == 0:
             return
         base = settings.read(settings.DATASET) or None
         if base and not Path(base).exists():
             base = None
+        from trainer.finetune import FinetuneConfig
         self.run.finetune(self.current_model(), str(self.store.folder), FinetuneConfig(), base)
         self.finetune_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
@@ -373,7 +377,7 @@ class MySignsTab(QWidget):
         self.result_label.setText(f"Fine-tuning {Path(self.current_model()).name} on {self.store.total()} samples ({replay})...")
 
     def cancel_finetune(self) -> None:
-        if self.run.running:
+        if self.run is not None and self.run.running:
             self.run.cancel()
             self.cancel_button.setEnabled(False)
 
@@ -387,7 +391,8 @@ class MySignsTab(QWidget):
         self.progress.setValue((epoch - 1) * self._batches + batch)
 
     @Slot(object)
-    def _on_succeeded(self, out: Succeeded) -> None:
+    def _on_succeeded(self, out) -> None:
+        """out: trainer.jobs.Succeeded"""
         self.new_model = out.checkpoint
         self.progress.setValue(self.progress.maximum())
         own, hands = out.own_samples, out.own_hands
@@ -416,4 +421,5 @@ class MySignsTab(QWidget):
 
     def shutdown(self) -> None:
         self.recording = None
-        self.run.shutdown()
+        if self.run is not None:
+            self.run.shutdown()

@@ -180,8 +180,8 @@ class HandLandmarker:
 
         A photo gets two looks (the whole crop, then the box around the hand); video one a
         frame: at the box around the previous frame's points (`steady`: the same box while the
-        hand barely moves), or the whole crop (on Massey the points of that first look alone read
-        0.746 against 0.747 with the second)."""
+        hand barely moves), or the whole crop, whose points are read as they are (a second look
+        gained nothing there: docs/measurements.md)."""
         if self.video and self._last is not None:
             self._box = steady(self._box, box_around(self._last))
             points, presence = self.look(rgb, self._box)

@@ -7,8 +7,8 @@ import onnxruntime as ort
 
 def ort_session(model: bytes | str, threads: int) -> ort.InferenceSession:
     """A CPU session for `model` (ONNX bytes or a file's path) on `threads` threads, whose idle
-    threads sleep: spinning, they took the GUI thread's core (GUI stalls of 92-131 ms against
-    19 in 6-minute soaks; docs/measurements.md, Speed)."""
+    threads sleep: spinning, they took the GUI thread's core (longer GUI stalls in soaks;
+    docs/measurements.md, Speed)."""
     options = ort.SessionOptions()
     options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")

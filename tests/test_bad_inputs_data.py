@@ -112,3 +112,19 @@ def test_decoding_keeps_pace_with_reading(tmp_path, monkeypatch):
     monkeypatch.setattr(data_mod, "decode_image", noting_decode)
     load_dataset(root)
     assert decoded_when[0] <= 16, f"the first image was decoded only after {decoded_when[0]} files were read"
+
+
+def test_a_damaged_metrics_file_lists_its_run_without_figures_and_a_half_written_run_not_at_all():
+    import json
+
+    from asl_runtime.runs import list_runs, runs_dir
+    for name, metrics in (("20260101-000000-a", {"test": {"accuracy": "abc"}, "unseen": {"accuracy": [1]}}),
+                          ("20260101-000001-b", {"test": "x", "arch": ["deepcnn"]}),
+                          ("20260101-000002-c", ["not", "a", "record"]),
+                          (".20260101-000003-d.partial-x1", {"test": {"accuracy": 0.5}})):
+        folder = runs_dir() / name
+        folder.mkdir(parents=True)
+        (folder / "metrics.json").write_text(json.dumps(metrics))
+    runs = list_runs()
+    assert [r.folder.name for r in runs] == ["20260101-000001-b", "20260101-000000-a"]
+    assert all(r.test_accuracy is None and r.unseen_accuracy is None and r.arch is None for r in runs)

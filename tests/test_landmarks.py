@@ -188,8 +188,8 @@ def test_the_8_bit_landmark_model_is_used_only_where_its_arithmetic_is_exact(mon
 
 def test_my_signs_learns_from_the_points_of_both_landmark_models(tmp_path, monkeypatch):
     """The shipped letter network learned from MediaPipe's model as converted while the app reads
-    with the sturdy one (README, Sturdy points); a fine-tune on both models' points read Massey
-    signers as well as or better than on either's (README, My signs). Held-back samples and
+    with the sturdy one (docs/model-card.md, Sturdy points); a fine-tune on both models' points read Massey
+    signers as well as or better than on either's (docs/model-card.md, My signs). Held-back samples and
     other people are scored as the app reads them."""
     built = []
 
@@ -494,3 +494,14 @@ def test_a_damaged_hand_landmark_model_file_leaves_the_picture_reading_with_a_me
     bad.write_bytes(b"\x00" * 4096)
     monkeypatch.setattr(hands, "landmark_onnx", lambda int8=None: bad)
     reads_the_picture_saying("hand_landmark_lite.onnx: not a hand landmark model", qtbot, tiny_model, tmp_path, capsys)
+
+
+def test_an_interrupted_landmark_training_leaves_no_folder_behind(tmp_path, fake_points, monkeypatch):
+    data = write_letters(tmp_path / "data", ["A", "B", "C"])
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt  # Ctrl-C (or SIGTERM, which asl-train turns into it) near the end
+    monkeypatch.setattr(landmark_training, "fit_temperature", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        landmark_training.train_landmarks(data, tmp_path / "run", landmark_training.LandmarkConfig(epochs=1))
+    assert list(tmp_path.iterdir()) == [tmp_path / "data"]  # no run, no half-written hidden folder

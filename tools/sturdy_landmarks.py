@@ -6,7 +6,7 @@ the same patches (the app's two looks at each training photo, each box jittered 
 60% of them cut from a worse copy of the photo (`degraded`, as the letter network's worse
 copies are made). It learns the teacher's points and hand-presence score on the sharp patch.
 Only the weights change: they are written back into the teacher's ONNX graph, so the app, the
-quantization step and every other tool read the result as before. README, "Sturdy points".
+quantization step and every other tool read the result as before. docs/model-card.md, "Sturdy points".
 
     .venv/bin/python tools/sturdy_landmarks.py DATA
 

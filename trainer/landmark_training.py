@@ -36,7 +36,7 @@ from .landmarks import PIPELINE, LandmarkModel, LandmarkNet, Replay, save_landma
 from .outputs import check_out_dir, run_folder
 
 CACHE_VERSION = 2
-REPLAY_PER_CLASS = 16  # features drawn per sign and pass when fine-tuning (README, My signs)
+REPLAY_PER_CLASS = 16  # features drawn per sign and pass when fine-tuning (docs/model-card.md, My signs)
 POOL_FROM = 2000  # images; fewer are read in this process (starting workers costs seconds)
 
 
@@ -55,7 +55,7 @@ class LandmarkConfig:
     flip: float = 0.5      # share of hands mirrored: a left hand is a mirrored right hand
     degraded: bool = True  # also learn from the points found in worse copies of the training photos
     # the hand landmark model (.onnx) whose points it learns from; None: MediaPipe's model as
-    # converted (`original_landmark_onnx`), not the sturdy one the app reads with (README, Sturdy points)
+    # converted (`original_landmark_onnx`), not the sturdy one the app reads with (docs/model-card.md, Sturdy points)
     points_from: str | None = None
 
     def __post_init__(self):
@@ -257,8 +257,8 @@ def finetune_landmarks(model: LandmarkModel, images: np.ndarray, labels: np.ndar
     My signs fine-tune splits them); samples with no hand found are left out. It learns from the
     points that both MediaPipe's model as converted (what the shipped network learned from) and
     the sturdy one (what the app reads with) find in each sample: per Massey signer, that read
-    their other photos and the other signers as well as or better than either alone (README, My
-    signs). The held-back samples are scored as the app reads them. Each pass also draws every
+    their other photos and the other signers as well as or better than either alone (docs/model-card.md,
+    My signs). The held-back samples are scored as the app reads them. Each pass also draws every
     sign from the model's replay statistics, when it has them, so the signs not recorded are not
     forgotten. `progress` sees the hands being found (and may raise to cancel)."""
     parts = []

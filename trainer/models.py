@@ -35,7 +35,7 @@ class DeepCNN(nn.Module):
     """Six 3x3 conv + batch-norm layers (32-64-128), global average pool, dropout.
 
     Same 28x28 input as ASLNet, ~0.29 M parameters; it generalises far better to people
-    and rooms outside the training photos (see README).
+    and rooms outside the training photos (docs/model-card.md).
     """
 
     def __init__(self, num_classes: int = len(CLASSES), input_size: int = INPUT_SIZE):

@@ -24,7 +24,7 @@ from .models import build_model
 from .tensors import standardize, to_unit
 
 # Per-architecture defaults. "aslnet" is the study's recipe exactly; "deepcnn" is the
-# recipe that generalised best to unseen people here (see README).
+# recipe that generalised best to unseen people here (docs/model-card.md).
 RECIPES = {
     "aslnet": dict(epochs=10, batch_size=32, lr=1e-3, optimizer="adam", schedule="constant",
                    label_smoothing=0.0, weight_decay=0.0, augment=False),
