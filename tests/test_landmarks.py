@@ -18,6 +18,7 @@ from asl_runtime.hands import HandLandmarker, HandReader, features, landmark_onn
 from asl_runtime.labels import CLASSES
 from asl_runtime.model_files import LetterModel, ModelFileError
 from trainer import landmark_training
+from trainer.data import DatasetError
 from trainer.landmarks import LandmarkModel, LandmarkNet, load_landmark_model, save_landmark_model
 
 
@@ -505,3 +506,74 @@ def test_an_interrupted_landmark_training_leaves_no_folder_behind(tmp_path, fake
     with pytest.raises(KeyboardInterrupt):
         landmark_training.train_landmarks(data, tmp_path / "run", landmark_training.LandmarkConfig(epochs=1))
     assert list(tmp_path.iterdir()) == [tmp_path / "data"]  # no run, no half-written hidden folder
+
+
+def write_point_set(path, letters, per_run=12, runs=4, seed=0, frames=True):
+    """A set of hand points as the public sets store them: normalised to a 4:3 camera."""
+    rng = np.random.default_rng(seed)
+    points, labels, frame = [], [], []
+    n = 0
+    for letter in letters:
+        for _ in range(runs):
+            for _ in range(per_run):
+                points.append(hand(rng, CLASSES.index(letter)) / np.array([640.0, 480.0, 640.0]) + [0.2, 0.3, 0.0])
+                labels.append(letter)
+                frame.append(n)
+                n += 1
+            n += 5  # a new recording: the frame numbers jump
+    arrays = {"points": np.array(points, np.float32), "labels": np.array(labels)}
+    if frames:
+        arrays["frame"] = np.array(frame)
+    arrays["aspect"] = np.float32(4 / 3)
+    np.savez(path, **arrays)
+    return path
+
+
+def test_a_point_set_is_read_in_the_apps_proportions_and_split_by_whole_runs(tmp_path):
+    from trainer.point_sets import load_point_set, split_runs
+    path = write_point_set(tmp_path / "set.npz", "AB", per_run=12, runs=5)
+    whole = load_point_set(path)
+    assert len(whole.labels) == 120 and len(np.unique(whole.runs)) == 10
+    in_pixels = whole.points[0] * 480  # x scaled by the aspect: the camera's pixels over its height
+    rng = np.random.default_rng(0)
+    assert np.allclose(features(in_pixels), features(hand(rng, CLASSES.index("A"))), atol=1e-4)
+    assert len(load_point_set(path, every=3).labels) == 40
+    tr, te, va = split_runs(whole.runs, seed=0, train=0.6, test=0.2)
+    assert sorted(np.concatenate([tr, te, va]).tolist()) == list(range(120))
+    parts = [set(whole.runs[i]) for i in (tr, te, va)]
+    assert all(parts) and not (parts[0] & parts[1] or parts[0] & parts[2] or parts[1] & parts[2])
+    without_frames = load_point_set(write_point_set(tmp_path / "nf.npz", "A", per_run=70, runs=1, frames=False))
+    assert len(np.unique(without_frames.runs)) == 3  # cut every 30 rows
+    bad = tmp_path / "bad.npz"
+    np.savez(bad, points=np.zeros((3, 5, 2)), labels=np.array(["A"] * 3))
+    with pytest.raises(DatasetError, match="bad.npz: points must be N x 21 x 3"):
+        load_point_set(bad)
+
+
+def test_the_letter_network_learns_from_other_signers_points_and_is_scored_on_a_set_it_never_saw(
+        tmp_path, fake_points):
+    data = write_letters(tmp_path / "data", ["A", "B", "nothing"])
+    known = write_point_set(tmp_path / "known.npz", "ABC", seed=1)  # C: a letter the photos lack
+    unseen = write_point_set(tmp_path / "unseen.npz", "C", seed=2, runs=2)
+    cfg = landmark_training.LandmarkConfig(epochs=40, train_share=0.7, test_share=0.2, turn=0.3, every=2,
+                                           point_sets=(str(known),))
+    lines = []
+    metrics = landmark_training.train_landmarks(data, tmp_path / "run", cfg, log=lines.append, unseen_points=[unseen])
+    assert metrics["point_sets"]["known.npz"]["trained_on"] > 0 and metrics["point_sets"]["known.npz"]["accuracy"] == 1.0
+    assert metrics["unseen_points"]["unseen.npz"] == {"frames": 24, "accuracy": 1.0}  # C learnt from the set alone
+    assert any("unseen.npz, never trained on: 1.0000" in line for line in lines)
+    model = load_landmark_model(tmp_path / "run" / "landmarks.pt")
+    assert not np.isnan(model.replay.mean[CLASSES.index("C")]).any()  # a fine-tune replays C too
+
+
+def test_a_turned_hand_keeps_its_shape_numbers_and_the_size_features_give_it():
+    from trainer.landmark_training import turned
+    from trainer.landmarks import hand_shape
+    rng = np.random.default_rng(0)
+    hand_points = upright_hand() + rng.normal(0, 2, (21, 3)).astype(np.float32)
+    p = torch.as_tensor(features(hand_points)).view(1, 21, 3)
+    out = turned(p, torch.tensor([0.4]), torch.tensor([-0.3]))
+    assert out[0, :, :2].norm(dim=-1).max() == pytest.approx(1.0)  # scaled as `features` scales a hand
+    assert not torch.allclose(out, p, atol=1e-2)
+    # bends, spreads and fingertip gaps are angles and ratios in 3D: a rigid turn keeps them
+    assert torch.allclose(hand_shape(out.reshape(1, -1)), hand_shape(p.reshape(1, -1)), atol=1e-5)

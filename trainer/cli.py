@@ -153,7 +153,9 @@ def cmd_evaluate(args) -> int:
 def cmd_landmarks(args) -> int:
     from .landmark_training import LandmarkConfig, train_landmarks
     cfg = LandmarkConfig(**{k: v for k, v in (("epochs", args.epochs), ("seed", args.seed),
-                                              ("points_from", args.points_from)) if v is not None})
+                                              ("points_from", args.points_from), ("turn", args.turn),
+                                              ("every", args.every)) if v is not None},
+                         point_sets=tuple(args.points))
     out = Path(args.out) if args.out else new_run_dir("landmarks")
     bar, progress = _load_bar("reading images")
     hands = tqdm(desc="finding hands", unit="img", dynamic_ncols=True, leave=False)
@@ -162,7 +164,8 @@ def cmd_landmarks(args) -> int:
         hands.total, hands.n = total, done
         hands.refresh()
     try:
-        metrics = train_landmarks(args.data, out, cfg, args.unseen, progress, found, log=tqdm.write)
+        metrics = train_landmarks(args.data, out, cfg, args.unseen, progress, found, log=tqdm.write,
+                                  unseen_points=args.unseen_points)
     finally:
         bar.close()
         hands.close()
@@ -222,6 +225,14 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--seed", type=int)
     m.add_argument("--out", help="output folder (default: a new folder in the user's runs folder)")
     m.add_argument("--unseen", metavar="DIR", help="labelled photos of other people, scored at the end")
+    m.add_argument("--points", metavar="NPZ", action="append", default=[],
+                   help="other signers' hand points to learn from too (repeat for more sets; "
+                   "docs/cli.md says the format)")
+    m.add_argument("--every", type=int, help="learn from every N-th frame of each run of those points (default 3)")
+    m.add_argument("--unseen-points", metavar="NPZ", action="append", default=[],
+                   help="a set of hand points of people never trained on, scored at the end (repeatable)")
+    m.add_argument("--turn", type=float, help="turn the hands up to this many radians about the vertical "
+                   "and horizontal axes while learning (default 0)")
     m.add_argument("--points-from", metavar="ONNX", help="learn from the points of this hand landmark model "
                    "(default: MediaPipe's as converted, resources/models/hand_landmark_lite_original.onnx)")
     m.set_defaults(func=cmd_landmarks)

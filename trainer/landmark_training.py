@@ -15,7 +15,7 @@ import json
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from .calibrate import fit_temperature
 from .data import Progress, default_cache_dir, load_dataset, split_indices
 from .landmarks import PIPELINE, LandmarkModel, LandmarkNet, Replay, save_landmark_model
 from .outputs import check_out_dir, run_folder
+from .point_sets import load_point_set, split_runs
 
 CACHE_VERSION = 2
 REPLAY_PER_CLASS = 16  # features drawn per sign and pass when fine-tuning (docs/model-card.md, My signs)
@@ -53,14 +54,20 @@ class LandmarkConfig:
     stretch: float = 0.1   # each axis scaled by 1 +- stretch / 2
     jitter: float = 0.02   # noise on every coordinate (features are about 1 across)
     flip: float = 0.5      # share of hands mirrored: a left hand is a mirrored right hand
+    turn: float = 0.0      # radians either way the hand is turned about the vertical and the
+    #                        horizontal axis (using z), as a webcam sees a hand from the side
     degraded: bool = True  # also learn from the points found in worse copies of the training photos
     # the hand landmark model (.onnx) whose points it learns from; None: MediaPipe's model as
     # converted (`original_landmark_onnx`), not the sturdy one the app reads with (docs/model-card.md, Sturdy points)
     points_from: str | None = None
+    point_sets: tuple[str, ...] = ()  # other signers' points to learn from too (`point_sets`)
+    every: int = 3         # ... every this-th frame of each of their runs
 
     def __post_init__(self):
-        if self.epochs < 1 or self.batch_size < 1 or self.lr <= 0:
-            raise ValueError("epochs and batch size must be at least 1 and the learning rate above 0")
+        if self.epochs < 1 or self.batch_size < 1 or self.lr <= 0 or self.every < 1:
+            raise ValueError("epochs, batch size and every must be at least 1 and the learning rate above 0")
+        if not 0 <= self.turn < 1.5:
+            raise ValueError(f"turn must be from 0 to below 1.5 radians, not {self.turn}")
 
 
 _worker: HandLandmarker | None = None
@@ -145,11 +152,28 @@ def _save_array(path, array: np.ndarray) -> None:
         np.save(fh, array)
 
 
+def turned(p: torch.Tensor, yaw: torch.Tensor, pitch: torch.Tensor) -> torch.Tensor:
+    """Wrist-relative points (N x 21 x 3) turned about the vertical axis by `yaw` and the
+    horizontal one by `pitch` (radians, one each a hand), then scaled as `features` scales a
+    hand: its farthest point in the image plane at 1."""
+    x, y, z = p.unbind(-1)
+    cy, sy = torch.cos(yaw)[:, None], torch.sin(yaw)[:, None]
+    x, z = cy * x + sy * z, -sy * x + cy * z
+    cp, sp = torch.cos(pitch)[:, None], torch.sin(pitch)[:, None]
+    y, z = cp * y - sp * z, sp * y + cp * z
+    out = torch.stack([x, y, z], dim=-1)
+    return out / out[..., :2].norm(dim=-1).amax(dim=-1).clamp(min=1e-6)[:, None, None]
+
+
 def augment(x: torch.Tensor, cfg: LandmarkConfig, gen: torch.Generator) -> torch.Tensor:
-    """Random mirroring, in-plane rotation, per-axis stretch and jitter of a batch of features."""
+    """Random mirroring, turns (with `cfg.turn`), in-plane rotation, per-axis stretch and jitter
+    of a batch of features."""
     p = x.view(-1, POINTS, 3)
     mirrored = torch.rand(len(p), generator=gen) < cfg.flip
     p = torch.cat([torch.where(mirrored[:, None], -p[..., 0], p[..., 0])[..., None], p[..., 1:]], dim=-1)
+    if cfg.turn:
+        yaw, pitch = ((torch.rand(2, len(p), generator=gen) * 2 - 1) * cfg.turn).unbind(0)
+        p = turned(p, yaw, pitch)
     angle = (torch.rand(len(p), generator=gen) * 2 - 1) * cfg.rotate
     c, s = torch.cos(angle)[:, None], torch.sin(angle)[:, None]
     rotated = torch.stack([c * p[..., 0] - s * p[..., 1], s * p[..., 0] + c * p[..., 1], p[..., 2]], dim=-1)
@@ -192,13 +216,19 @@ def score_unseen(model: LandmarkModel, path: str | Path, load_progress: Progress
 
 def train_landmarks(data_path: str | Path, out_dir: str | Path, cfg: LandmarkConfig | None = None,
                     unseen_path: str | Path | None = None, load_progress: Progress | None = None,
-                    progress: Progress | None = None, log: Callable[[str], None] = print) -> dict:
+                    progress: Progress | None = None, log: Callable[[str], None] = print,
+                    unseen_points: Sequence[str | Path] = ()) -> dict:
     """Train, calibrate and save `out_dir/landmarks.pt` (with its ONNX export) and `metrics.json`;
-    returns the metrics. Nothing is written when it fails or is interrupted."""
+    returns the metrics. It learns from the points found in the photos of `data_path` and from
+    `cfg.point_sets` (split by runs of frames), and is scored on their held-back parts, on the
+    photos of `unseen_path` as the app reads them, and on the sets `unseen_points` it never saw.
+    Nothing is written when it fails or is interrupted."""
     cfg = cfg or LandmarkConfig()
     started = time.monotonic()
     out_dir = Path(out_dir)
     check_out_dir(out_dir)
+    sets = [load_point_set(path, cfg.every) for path in cfg.point_sets]  # a bad file fails before the work
+    held_out_sets = [load_point_set(path) for path in unseen_points]
     ds = load_dataset(data_path, size=CANONICAL_SIZE, progress=load_progress)
     points = extract_points(ds.images, progress, model=cfg.points_from)
     found = ~np.isnan(points[:, 0, 0])
@@ -218,6 +248,20 @@ def train_landmarks(data_path: str | Path, out_dir: str | Path, cfg: LandmarkCon
         photos = photos[~np.isnan(worse[photos, 0, 0])]
         x = torch.cat([x, torch.as_tensor(features(worse[photos]))])
         y = torch.cat([y, torch.as_tensor(ds.labels[photos])])
+    degraded_copies = len(x) - len(tr)
+    val_x, val_y, set_tests, replay_x, replay_y = [feats[va]], [labels[va]], {}, [feats[tr]], [labels[tr]]
+    for point_set in sets:
+        s_tr, s_te, s_va = split_runs(point_set.runs, cfg.seed, cfg.train_share, cfg.test_share)
+        s_feats = features(point_set.points)
+        x = torch.cat([x, torch.as_tensor(s_feats[s_tr])])
+        y = torch.cat([y, torch.as_tensor(point_set.labels[s_tr])])
+        val_x.append(s_feats[s_va])
+        val_y.append(point_set.labels[s_va])
+        replay_x.append(s_feats[s_tr])
+        replay_y.append(point_set.labels[s_tr])
+        set_tests[point_set.name] = (s_feats[s_te], point_set.labels[s_te], len(s_tr))
+        log(f"{point_set.name}: {len(s_tr)} frames to learn from, {len(s_te)} held back")
+    feats_va, labels_va = np.concatenate(val_x), np.concatenate(val_y)
     opt = torch.optim.AdamW(net.parameters(), cfg.lr, weight_decay=cfg.weight_decay)
     steps = cfg.epochs * -(-len(x) // cfg.batch_size)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=steps)
@@ -225,26 +269,35 @@ def train_landmarks(data_path: str | Path, out_dir: str | Path, cfg: LandmarkCon
     history = []
     for epoch in range(1, cfg.epochs + 1):
         train_loss = _epoch(net, x, y, cfg, opt, gen, cfg.batch_size, sched)
-        history.append({"epoch": epoch, "train_loss": train_loss, "val_acc": accuracy(model, feats[va], labels[va])})
+        history.append({"epoch": epoch, "train_loss": train_loss, "val_acc": accuracy(model, feats_va, labels_va)})
         if epoch % 10 == 0 or epoch == cfg.epochs:
             log(f"epoch {epoch:3d}  train_loss={history[-1]['train_loss']:.4f}  val_acc={history[-1]['val_acc']:.4f}")
 
     with torch.no_grad():
-        temperature = fit_temperature(net(torch.as_tensor(feats[va])), torch.as_tensor(labels[va]))
+        temperature = fit_temperature(net(torch.as_tensor(feats_va)), torch.as_tensor(labels_va))
     model.temperature = temperature
     metrics: dict[str, Any] = {"config": asdict(cfg), "dataset": str(data_path), "photos": len(ds),
                "hand_found": float(found.mean()), "hand_found_per_class": found_per_class,
-               "degraded_copies_trained_on": len(x) - len(tr),
+               "degraded_copies_trained_on": degraded_copies,
                "split": {"train": len(tr), "test": len(te), "validation": len(va)},
                "temperature": temperature, "history": history,
-               "test": {"images": len(te), "accuracy": accuracy(model, feats[te], labels[te])}}
+               "test": {"images": len(te), "accuracy": accuracy(model, feats[te], labels[te])},
+               "point_sets": {name: {"trained_on": n, "held_back": len(t_y), "accuracy": accuracy(model, t_x, t_y)}
+                              for name, (t_x, t_y, n) in set_tests.items()},
+               "unseen_points": {p.name: {"frames": len(p.labels), "accuracy": accuracy(model, features(p.points), p.labels)}
+                                 for p in held_out_sets}}
+    for name, figures in metrics["point_sets"].items():
+        log(f"{name}, held-back runs: {figures['accuracy']:.4f} of {figures['held_back']}")
+    for name, figures in metrics["unseen_points"].items():
+        log(f"{name}, never trained on: {figures['accuracy']:.4f} of {figures['frames']}")
     if unseen_path:
         metrics["unseen"] = {"path": str(unseen_path), **score_unseen(model, unseen_path)}
         log(f"unseen people: {metrics['unseen']['accuracy']:.4f} "
             f"(hand found in {metrics['unseen']['hand_found']:.1%}, {metrics['unseen']['accuracy_where_found']:.4f} of those)")
     metrics["seconds"] = time.monotonic() - started
     with run_folder(out_dir) as tmp:
-        save_landmark_model(tmp / "landmarks.pt", net, temperature, Replay.of(feats[tr], labels[tr]),
+        save_landmark_model(tmp / "landmarks.pt", net, temperature,
+                            Replay.of(np.concatenate(replay_x), np.concatenate(replay_y)),
                             metrics=json.loads(json.dumps(metrics)))
         (tmp / "metrics.json").write_text(json.dumps(metrics, indent=2))
     return metrics
