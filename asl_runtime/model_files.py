@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,9 +78,14 @@ def _three_numbers(path: Path, meta: dict[str, str], name: str) -> tuple[float, 
     return float(values[0]), float(values[1]), float(values[2])
 
 
-def _probed(path: Path, logits: np.ndarray) -> None:
-    """A diverged or damaged network reads every frame as one letter: refuse it at load."""
-    if logits.shape[-1] != len(CLASSES) or not np.isfinite(logits).all():
+def _probe(path: Path, logits: Callable[[np.ndarray], np.ndarray], probe: np.ndarray, what: str) -> None:
+    """Run a probe input: a model of another shape, or a diverged or damaged one (which would
+    read every frame as one letter), is refused at load."""
+    try:
+        out = logits(probe)
+    except Exception as exc:  # ONNX Runtime's own errors: an input or output of another shape
+        raise ModelFileError(f"{path}: does not read {what} ({str(exc)[:200]})") from exc
+    if out.shape != (len(probe), len(CLASSES)) or not np.isfinite(out).all():
         raise ModelFileError(f"{path}: its outputs are not 29 finite numbers (a diverged or damaged model)")
 
 
@@ -106,12 +112,8 @@ class PictureModel:
             raise ModelFileError(f"{path}: 'std' must be above zero, not {list(std)}")
         model = cls(path, meta.get("arch", "?"), int(size), _three_numbers(path, meta, "mean"), std,
                     _number(path, meta, "temperature", MIN_TEMPERATURE, MAX_TEMPERATURE), session)
-        try:
-            logits = model.logits(np.full((1, model.input_size, model.input_size, 3), 128, np.uint8))
-        except Exception as exc:  # an input or output of another shape
-            raise ModelFileError(f"{path}: does not read {model.input_size}x{model.input_size} pictures "
-                                 f"({str(exc)[:200]})") from exc
-        _probed(path, logits)
+        _probe(path, model.logits, np.full((1, model.input_size, model.input_size, 3), 128, np.uint8),
+               f"{model.input_size}x{model.input_size} pictures")
         return model
 
     def logits(self, pixels: np.ndarray) -> np.ndarray:
@@ -135,12 +137,8 @@ class LetterModel:
         path = Path(path)
         session, meta = _open(path, "hand-landmark letter model", LETTERS_FORMAT, threads=1)
         model = cls(path, _number(path, meta, "temperature", MIN_TEMPERATURE, MAX_TEMPERATURE), session)
-        probe = np.random.default_rng(0).uniform(-1, 1, (2, FEATURES)).astype(np.float32)
-        try:
-            logits = model.logits(probe)
-        except Exception as exc:
-            raise ModelFileError(f"{path}: does not read 63 landmark features ({str(exc)[:200]})") from exc
-        _probed(path, logits)
+        _probe(path, model.logits, np.random.default_rng(0).uniform(-1, 1, (2, FEATURES)).astype(np.float32),
+               "63 landmark features")
         return model
 
     def logits(self, feats: np.ndarray) -> np.ndarray:
