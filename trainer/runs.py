@@ -14,7 +14,7 @@ from asl_runtime.hands import features
 from asl_runtime.preprocess import CANONICAL_SIZE
 
 from .checkpoint import load_checkpoint, save_checkpoint
-from .data import Progress, load_dataset, split_indices
+from .data import DatasetSummary, Progress, load_dataset, split_indices
 from .finetune import FinetuneConfig, finetune, holdout_split
 from .finetune import summary as finetune_summary
 from .landmark_training import extract_points, finetune_landmarks
@@ -22,6 +22,18 @@ from .landmarks import load_landmark_model, save_landmark_model
 from .outputs import check_out_dir, run_folder
 from .report import write_report
 from .train import TrainConfig, TrainingCallback, calibrate, calibration_on, predict_pixels, score, train
+
+
+def run_record(arch: str, dataset: DatasetSummary, test: dict[str, Any], test_label: str | None = None,
+               **parts: Any) -> dict[str, Any]:
+    """The one form of a run's metrics.json (a training, a fine-tune, an evaluation): what every
+    run has, then its own parts. The report, the run list (`asl_runtime.runs.read_run`) and the
+    window (`trainer.jobs.Succeeded`) read it."""
+    record: dict[str, Any] = {"arch": arch, "created": datetime.now().isoformat(timespec="seconds"),
+                              "dataset": asdict(dataset), "test": test}
+    if test_label is not None:
+        record["test_label"] = test_label
+    return {**record, **parts}
 
 
 @dataclass
@@ -50,10 +62,9 @@ def run_training(data_path: str | Path, out_dir: str | Path, cfg: TrainConfig,
     result = train(data, cfg, callback, init_state=init_state, unseen=unseen)
     history = [asdict(r) for r in result.history]
 
-    metrics: dict[str, Any] = {"arch": cfg.arch, "created": datetime.now().isoformat(timespec="seconds"),
-               "config": cfg.to_dict(), "dataset": asdict(data.summary()), "split": result.split,
-               "history": history, "test": result.test, "calibration": result.calibration,
-               "fine_tuned_from": str(init_from) if init_from else None}
+    metrics = run_record(cfg.arch, data.summary(), result.test, config=cfg.to_dict(), split=result.split,
+                         history=history, calibration=result.calibration,
+                         fine_tuned_from=str(init_from) if init_from else None)
     if unseen is not None:
         s = score(predict_pixels(result.model, unseen.images, result.mean, result.std), unseen.labels)
         metrics["unseen"] = {"source": str(unseen_path), "accuracy": s["accuracy"], "images": s["images"],
@@ -83,11 +94,10 @@ def run_finetune(model_path: str | Path, own_path: str | Path, out_dir: str | Pa
     unseen = load_dataset(unseen_path, size=base.input_size, min_classes=1) if unseen_path else None
     result = finetune(base, own, cfg, callback, replay=replay, unseen=unseen)
     history = [asdict(r) for r in result.history]
-    metrics: dict[str, Any] = {"arch": base.arch, "created": datetime.now().isoformat(timespec="seconds"),
-               "config": asdict(cfg), "dataset": asdict(own.summary()), "split": result.split,
-               "history": history, "test": result.after, "test_label": "Accuracy on your held-back samples",
-               "finetune": {**finetune_summary(result, cfg), "base_data": str(base_path) if base_path else None},
-               "fine_tuned_from": str(model_path)}
+    metrics = run_record(base.arch, own.summary(), result.after, "Accuracy on your held-back samples",
+                         config=asdict(cfg), split=result.split, history=history,
+                         finetune={**finetune_summary(result, cfg), "base_data": str(base_path) if base_path else None},
+                         fine_tuned_from=str(model_path))
     if hand_model is not None:
         own_hands = load_dataset(own_path, size=CANONICAL_SIZE, min_classes=1, progress=load_progress)
         hand_model, metrics["finetune"]["landmarks"] = finetune_landmarks(
@@ -150,8 +160,6 @@ def evaluate_model(model_path: str | Path, data_path: str | Path, out_dir: str |
         extra = {"landmarks": {"model": str(landmarks), "hand_found": float(found.mean()),
                                "picture_alone": picture_alone}}
     test = score(probs, data.labels)
-    metrics = {"arch": loaded.arch, "created": datetime.now().isoformat(timespec="seconds"),
-               "model": str(model_path), "dataset": asdict(data.summary()), "test": test,
-               "test_label": "Accuracy", **extra}
+    metrics = run_record(loaded.arch, data.summary(), test, "Accuracy", model=str(model_path), **extra)
     report = write_report(metrics, out_dir, title=f"Evaluation of {Path(model_path).name}") if out_dir else None
     return metrics, report
