@@ -6,13 +6,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from asl_runtime import shipped
 
 from . import __version__, settings
 from .core.frames import is_camera_spec
 from .extras import TRAIN_HINT, training_installed
+from .keys import ReturnPressesButtons
 from .live_controller import LiveController
 from .live_tab import LiveTab
 
@@ -51,6 +52,8 @@ class MainWindow(QMainWindow):
         self.controller.model_loaded.connect(self._on_model_changed)
         self.controller.model_failed.connect(self._on_model_error)
         self._build_menus()
+        self._return_presses = ReturnPressesButtons(self)
+        QApplication.instance().installEventFilter(self._return_presses)
 
         geometry = settings.read(settings.GEOMETRY)
         if geometry is not None:
@@ -109,6 +112,10 @@ class MainWindow(QMainWindow):
         self._build_text_menu(bar.addMenu("&Text"))
         view = bar.addMenu("&View")
         self.pause_action = self._action(view, "&Pause", self.controller.set_paused, "Space", checkable=True)
+        # Space pauses while the video has the focus; on a focused button or check box it presses
+        # that instead (the video takes the focus whenever a source opens)
+        self.pause_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.live.view.addAction(self.pause_action)
         self.controller.paused_changed.connect(self.pause_action.setChecked)
         mirror = self._action(view, "&Mirror", self.live.set_mirror, "Ctrl+I", True, self.live.mirror)
         self.live.mirror_changed.connect(mirror.setChecked)
@@ -275,4 +282,5 @@ class MainWindow(QMainWindow):
         if self.my_signs is not None:
             self.my_signs.shutdown()
         self.controller.shutdown()
+        QApplication.instance().removeEventFilter(self._return_presses)
         event.accept()

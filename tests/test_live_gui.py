@@ -336,3 +336,29 @@ def test_before_the_first_frame_the_bar_says_what_to_do(qtbot, tiny_model):
     window = MainWindow(source=None, model=str(tiny_model), with_training=False)  # no camera here
     qtbot.addWidget(window)
     assert window.live.hold_bar.text() == "hold to commit"
+
+
+def test_space_pauses_the_video_and_a_focused_button_takes_space_and_return(qtbot, tiny_model, tmp_path):
+    """Keyboard alone: Space on the video pauses it; on a focused button or check box it presses
+    that, and so does Return."""
+    video = write_video(tmp_path / "v.avi", sign_frames(["L"] * 200))
+    window = make_window(qtbot, str(video), tiny_model)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=5000)
+    live = window.live
+    qtbot.waitUntil(lambda: window.focusWidget() is live.view, timeout=10000)  # the source opened
+    qtbot.keyClick(live.view, Qt.Key.Key_Space)
+    assert live.controller.paused and live.pause_button.text() == "Resume"
+    qtbot.keyClick(live.view, Qt.Key.Key_Space)
+    assert not live.controller.paused
+    live.mirror_box.setFocus()
+    qtbot.keyClick(live.mirror_box, Qt.Key.Key_Space)
+    assert live.mirror_box.isChecked() and not live.controller.paused
+    qtbot.keyClick(live.mirror_box, Qt.Key.Key_Return)
+    assert not live.mirror_box.isChecked()
+    live.pause_button.setFocus()
+    qtbot.keyClick(live.pause_button, Qt.Key.Key_Return)
+    assert live.controller.paused
+    live.copy_button.setFocus()
+    with qtbot.waitSignal(live.controller.status, timeout=2000, check_params_cb=lambda text: "copied" in text):
+        qtbot.keyClick(live.copy_button, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
