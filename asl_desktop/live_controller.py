@@ -205,6 +205,10 @@ class LiveController(QObject):
     def set_guessing(self, on: bool) -> None:
         self.session.set_guessing(on)
 
+    def set_spelling(self, on: bool) -> None:
+        """Off while My signs records samples: the frames are read and shown, nothing is spelled."""
+        self.session.set_spelling(on)
+
     # settings ----------------------------------------------------------------------
     def set_paused(self, paused: bool) -> None:
         if paused == self.paused:

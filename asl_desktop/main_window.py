@@ -58,9 +58,8 @@ class MainWindow(QMainWindow):
         geometry = settings.read(settings.GEOMETRY)
         if geometry is not None:
             self.restoreGeometry(geometry)
+        # a model that is gone or damaged fails to load: the dialog says so and the shipped one is used
         self.model_path = model or settings.read(settings.MODEL) or str(shipped.default_model())
-        if not Path(self.model_path).is_file():
-            self.model_path = str(shipped.default_model())
         self.model_ready = False
         self.load_model(self.model_path)
         initial = source if source is not None else self.controller.initial_source()

@@ -94,6 +94,7 @@ class MySignsTab(QWidget):
         self.view.guide_changed.connect(live.set_guide)
         live.guide_changed.connect(self.view.set_guide)
         live.message_changed.connect(self._on_source_message)
+        live.source_ended.connect(self._on_source_ended)
         self.view.show_message(live.message)
 
     # layout ------------------------------------------------------------------------
@@ -311,15 +312,29 @@ class MySignsTab(QWidget):
         label = self.queue.pop(0)
         self.signs.setCurrentRow(CLASSES.index(label))
         self.recording = Recording(self.store, label, self.count.value())
+        self.live.set_spelling(False)  # the signs recorded are not spelled into the Live text
         self.record_button.setEnabled(False)
         self.stop_button.setEnabled(True)
 
     def stop_recording(self) -> None:
         self.recording = None
         self.queue = []
+        self.live.set_spelling(True)
         self.record_button.setEnabled(True)
         self.stop_button.setEnabled(False)
         self.view.show_message(self.live.message)
+
+    @Slot()
+    def _on_source_ended(self) -> None:
+        """A video or folder ended mid-recording: keep what was saved, show it, and say so."""
+        if self.recording is None:
+            return
+        label, saved, wanted = self.recording.label, len(self.recording.saved), self.recording.wanted
+        self.stop_recording()
+        self._refresh_counts()
+        self._show_samples(label)
+        self.view.show_message(f"The video ended after {saved} of {wanted} samples of {label}; they are saved. "
+                               "Play it again (Ctrl+R) or record more.")
 
     @Slot(str)
     def _on_source_message(self, text: str) -> None:

@@ -178,7 +178,11 @@ class InferenceWorker(QObject):
         self._model_path = path
         self._load_hands()
         if self.session.vocabulary is None:  # the word list, once, off the GUI thread
-            self.session.set_words(vocabulary=Vocabulary.english())
+            try:
+                self.session.set_words(vocabulary=Vocabulary.english())
+            except Exception as exc:  # spelling goes on without suggestions: say so, do not stop
+                self.failed.emit(f"Word suggestions and autocorrect are off: {log_exception(exc, 'word list')}. "
+                                 f"Details: {crash_log_path()}")
         self.model_loaded.emit(path, classifier.model.arch)
 
     @Slot(bool)

@@ -362,3 +362,29 @@ def test_space_pauses_the_video_and_a_focused_button_takes_space_and_return(qtbo
     live.copy_button.setFocus()
     with qtbot.waitSignal(live.controller.status, timeout=2000, check_params_cb=lambda text: "copied" in text):
         qtbot.keyClick(live.copy_button, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+
+
+def test_a_damaged_own_words_file_still_lets_the_window_load_and_play(qtbot, tiny_model, tmp_path):
+    from asl_desktop.core.words import user_words_path
+    user_words_path().parent.mkdir(parents=True, exist_ok=True)
+    user_words_path().write_bytes(b"\xff\xfe\x00B\x00A\x00D")  # UTF-16, not the UTF-8 it should be
+    video = write_video(tmp_path / "h.avi", sign_frames(["H"] * 30))
+    window = make_window(qtbot, str(video), tiny_model)
+    qtbot.waitUntil(lambda: window.model_ready, timeout=15000)
+    qtbot.waitUntil(lambda: "Ctrl+R" in window.live.view.message, timeout=15000)  # the video played to its end
+
+
+def test_a_remembered_model_that_is_gone_is_named_and_the_shipped_one_used(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from asl_runtime.shipped import default_model
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    gone = tmp_path / "runs" / "old" / "model.pt"
+    app_settings().setValue("live/model", str(gone))
+    window = MainWindow(source=None, with_training=False)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.model_ready, timeout=15000)
+    assert window.model_path == str(default_model())
+    assert len(warnings) == 1 and str(gone.with_suffix(".onnx")) in warnings[0]
+    assert "The shipped model is used instead." in warnings[0]

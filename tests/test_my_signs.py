@@ -9,6 +9,7 @@ from conftest import TINY_CLASSES, sign_frames, synthetic_image, write_dataset, 
 
 from asl_desktop.core.my_signs import SAMPLE_SIZE, SampleStore, my_signs_root, valid_set_name
 from asl_desktop.main_window import MainWindow
+from asl_runtime.labels import CLASSES
 from trainer.checkpoint import load_checkpoint
 from trainer.cli import main as train_cli
 
@@ -124,3 +125,29 @@ def test_the_box_moved_in_my_signs_is_the_live_box(qtbot, window):
     tab.view.guide_changed.emit(GuideBox(0.4, 0.5, 0.5))  # as a drag there would
     assert window.live.view.guide == GuideBox(0.4, 0.5, 0.5)
     assert window.live.controller.session.recognizer.guide == GuideBox(0.4, 0.5, 0.5)
+
+
+def test_recording_spells_nothing_and_a_video_that_ends_early_ends_the_recording(qtbot, tiny_model, tmp_path):
+    """The signs recorded are samples, not text; a video shorter than the recording stops it with
+    the samples it gave saved and shown."""
+    from conftest import hello_labels
+    video = write_video(tmp_path / "hello.avi", sign_frames(hello_labels()))
+    w = MainWindow(source=None, model=str(tiny_model))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.model_ready, timeout=10000)
+    tab, live = w.my_signs, w.controller
+    w.tabs.setCurrentWidget(tab)
+    tab.signs.setCurrentRow(CLASSES.index("H"))
+    tab.count.setValue(50)  # more than the video can give
+    live.set_hold(0.4)
+    live.open_source(str(video))
+    tab.record_button.click()
+    before = live.session.text
+    qtbot.waitUntil(lambda: tab.recording is None, timeout=30000)
+    saved = len(list((my_signs_root() / "me" / "H").glob("*.png")))
+    assert 0 < saved < 50 and f"after {saved} of 50 samples of H; they are saved" in tab.view.message
+    assert tab.thumbs.count() == saved and tab.record_button.isEnabled() and not tab.stop_button.isEnabled()
+    assert live.session.text == before  # HELLO was shown, and recorded, not spelled
+    live.open_source(str(video))  # spelling is back once the recording is over
+    qtbot.waitUntil(lambda: "HEL" in live.session.text, timeout=30000)

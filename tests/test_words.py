@@ -159,3 +159,9 @@ def test_a_new_source_starts_a_new_word(english):
     assert session.text == "WORLD L L"
     session.restart()
     assert session.text == "WORLD L L "  # one space, however often it is replayed
+
+
+def test_an_own_words_file_that_is_not_utf8_keeps_its_good_lines(tmp_path):
+    path = tmp_path / "words.txt"
+    path.write_bytes(b"NGAIO\n\xff\xfe\xe9t\xe9\nTAMATI\n")  # Latin-1 bytes in the middle
+    assert read_user_words(path) == ["NGAIO", "TAMATI"]

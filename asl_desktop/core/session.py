@@ -49,6 +49,7 @@ class LiveSession:
         self.hands = hands
         self.recognizer = Recognizer(classifier, *self._region, hands) if classifier else None
         self.paused = False
+        self.spelling = True  # False while frames are recorded as samples: read, not spelled
         self._times: deque[float] = deque(maxlen=30)
 
     @property
@@ -72,7 +73,8 @@ class LiveSession:
                 raise RuntimeError("no model loaded yet")
             result = self.recognizer.process(image, timestamp)
             p = result.prediction
-            spelling = None if self.paused else self.speller.update(timestamp, p.probs, p.source == "landmarks")
+            spelling = (self.speller.update(timestamp, p.probs, p.source == "landmarks")
+                        if self.spelling and not self.paused else None)
             self._times.append(time.monotonic())
             span = self._times[-1] - self._times[0]
             fps = (len(self._times) - 1) / span if span > 0 else 0.0
@@ -156,6 +158,12 @@ class LiveSession:
                             old_auto if auto is None else auto)
             if self.recognizer is not None:
                 self.recognizer.guide, self.recognizer.mirror, self.recognizer.auto = self._region
+
+    def set_spelling(self, on: bool) -> None:
+        """Spell from the frames read, or only read them (My signs records them as samples)."""
+        with self._lock:
+            self.spelling = on
+            self.speller.reset_hold()
 
     def set_paused(self, paused: bool) -> None:
         with self._lock:

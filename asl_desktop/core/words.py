@@ -206,9 +206,11 @@ def user_words_path() -> Path:
 
 
 def read_user_words(path: Path | None = None) -> list[str]:
-    """The user's own words (names, signs they use), one per line."""
+    """The user's own words (names, signs they use), one per line; a line that is not UTF-8
+    text, or not letters, is left out (the file itself is left as it is)."""
     path = path or user_words_path()
     try:
-        return [w.strip().upper() for w in path.read_text(encoding="utf-8").splitlines() if _letters(w.strip())]
+        text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return []
+    return [w.strip().upper() for w in text.splitlines() if _letters(w.strip())]
