@@ -181,6 +181,10 @@ class LiveController(QObject):
         self.session.clear()
         self.text_changed.emit(self.session.text)
 
+    def restore_text(self, text: str) -> None:
+        self.session.restore_text(text)
+        self.text_changed.emit(self.session.text)
+
     def backspace(self) -> None:
         self.text_changed.emit(self.session.backspace())
 

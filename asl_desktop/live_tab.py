@@ -71,6 +71,9 @@ class LiveTab(QWidget):
         controller.source_ended.connect(self._on_ended)
         controller.paused_changed.connect(self._on_paused)
         controller.opening.connect(lambda _: self.view.setFocus())  # so Space pauses it
+        self._cleared: str | None = None  # the text the last New sentence put into the history
+        if self.panel.kept.text:  # the text as the app last closed with it
+            controller.restore_text(self.panel.kept.text)
         self._probe_cameras()
 
     # UI ------------------------------------------------------------------------
@@ -237,6 +240,17 @@ class LiveTab(QWidget):
         if text.strip() and settings.read(settings.SPEAK_SENTENCES):
             self.panel.speak(text)
         self.controller.clear()
+        self._cleared = text if text.strip() else None
+
+    def undo_clear(self) -> None:
+        """Back to the text before the last New sentence, while nothing new is spelled."""
+        if self._cleared is None or self.controller.session.text.strip():
+            self.controller.status.emit("Nothing to undo")
+            return
+        self.panel.take_last_sentence()
+        self.controller.restore_text(self._cleared)
+        self._cleared = None
+        self.controller.status.emit("New sentence undone")
 
     def copy_text(self) -> None:
         QGuiApplication.clipboard().setText(self.controller.session.text)

@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self._action(edit, "&Copy text", self.live.copy_text, "Ctrl+Shift+C")
         self._action(edit, "&Backspace", self.controller.backspace, "Backspace")
         self._action(edit, "New &sentence (clear the text)", self.live.clear_text, "Ctrl+L")
+        self._action(edit, "&Undo New sentence", self.live.undo_clear, QKeySequence.StandardKey.Undo)
         self._build_text_menu(bar.addMenu("&Text"))
         view = bar.addMenu("&View")
         self.pause_action = self._action(view, "&Pause", self.controller.set_paused, "Space", checkable=True)

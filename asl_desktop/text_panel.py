@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from asl_runtime.storage import atomic_write
 
 from . import settings
+from .core.kept_text import KeptText, load_kept_text, save_kept_text
 from .speech import Speaker
 
 SUGGESTIONS = 5
@@ -61,7 +62,7 @@ class TextPanel(QWidget):
         row.addWidget(self.add_word_button)
 
         self.history = QListWidget()
-        self.history.setToolTip("Finished sentences of this session; double-click to copy one")
+        self.history.setToolTip("Finished sentences (kept between runs); double-click to copy one")
         self.history.setMaximumWidth(260)
         self.history.setMinimumWidth(200)
         self.history.itemDoubleClicked.connect(lambda item: self._copy(item.text()))
@@ -96,6 +97,9 @@ class TextPanel(QWidget):
         outer.addLayout(self.buttons)
         self.plain = ""
         self.words: list[str] = []
+        self.kept = load_kept_text()  # what was there when the app last closed
+        self.history.addItems(self.kept.history)
+        self.history.scrollToBottom()
 
     def show_text(self, text: str) -> None:
         self.plain = text
@@ -104,6 +108,7 @@ class TextPanel(QWidget):
             shown += f" <span style='color:#9ca3af'>{SPACE_MARK}</span>"
         self.text.setHtml(f"<span>{shown}</span>")
         self.text.moveCursor(self.text.textCursor().MoveOperation.End)
+        self._keep()
 
     def set_suggestions(self, words: list[str]) -> None:
         self.words = words[:SUGGESTIONS]
@@ -120,6 +125,27 @@ class TextPanel(QWidget):
         if text.strip():
             self.history.addItem(text.strip())
             self.history.scrollToBottom()
+            self._keep()
+
+    def take_last_sentence(self) -> str | None:
+        """The newest finished sentence, out of the history (to undo a New sentence)."""
+        if not self.history.count():
+            return None
+        item = self.history.takeItem(self.history.count() - 1)
+        self._keep()
+        return item.text()
+
+    def _keep(self) -> None:
+        """Write the text and the history to the user's data folder, so quitting loses nothing."""
+        kept = KeptText(self.plain, [self.history.item(i).text() for i in range(self.history.count())])
+        if kept == self.kept:
+            return
+        try:
+            save_kept_text(kept)
+        except OSError as exc:  # a full or read-only disk: the text stays on screen, Save still works
+            self.text.setToolTip(f"The text could not be kept for the next run: {exc}")
+            return
+        self.kept = kept
 
     def set_font_size(self, points: int) -> None:
         font = QFont(self.font())

@@ -108,3 +108,42 @@ def test_guessing_unclear_letters_can_be_turned_off_and_stays_off(qtbot, tiny_mo
     qtbot.addWidget(again)
     [guess] = [a for a in again.findChildren(QAction) if a.text() == "&Guess an unclear letter held still"]
     assert not guess.isChecked() and again.live.controller.session.speller.patience == 0
+
+
+def test_kept_text_survives_a_restart_and_a_damaged_file_is_set_aside(tmp_path):
+    from asl_desktop.core.kept_text import KeptText, load_kept_text, save_kept_text
+    path = tmp_path / "text.json"
+    assert load_kept_text(path) == KeptText()
+    save_kept_text(KeptText("HELLO WOR", ["MY NAME IS ANA", "HI"]), path)
+    assert load_kept_text(path) == KeptText("HELLO WOR", ["MY NAME IS ANA", "HI"])
+    path.write_text('{"text": 5, "history": "no"}')
+    assert load_kept_text(path) == KeptText()
+    assert not path.exists() and (tmp_path / "text.json.damaged").read_text() == '{"text": 5, "history": "no"}'
+
+
+def test_the_text_and_sentences_are_there_after_quitting_and_new_sentence_can_be_undone(qtbot, tiny_model, tmp_path):
+    from conftest import hello_labels
+    from PySide6.QtGui import QAction
+
+    def make_window(source):
+        window = MainWindow(source=source, model=str(tiny_model), with_training=False)
+        qtbot.addWidget(window)
+        window.show()
+        return window
+    window = make_window(str(write_video(tmp_path / "hello.avi", sign_frames(hello_labels()))))
+    live = window.live
+    live.controller.set_hold(0.4)
+    qtbot.waitUntil(lambda: live.controller.session.text.startswith("HEL"), timeout=20000)
+    live.clear_text()  # New sentence: into the history
+    first = live.panel.history.item(0).text()
+    live.controller.restore_text("SAY ")
+    window.close()
+
+    again = make_window(None)  # the next run
+    assert again.live.panel.history.count() == 1 and again.live.panel.history.item(0).text() == first
+    assert again.live.controller.session.text == "SAY " and again.live.panel.plain == "SAY "
+    again.live.clear_text()
+    assert again.live.controller.session.text == "" and again.live.panel.history.count() == 2
+    [undo] = [a for a in again.findChildren(QAction) if a.text() == "&Undo New sentence"]
+    undo.trigger()
+    assert again.live.controller.session.text == "SAY " and again.live.panel.history.count() == 1

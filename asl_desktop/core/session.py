@@ -159,6 +159,14 @@ class LiveSession:
             if self.recognizer is not None:
                 self.recognizer.guide, self.recognizer.mirror, self.recognizer.auto = self._region
 
+    def restore_text(self, text: str) -> None:
+        """Text from before (the last run, an undone New sentence) in place of the text now."""
+        with self._lock:
+            self.transcript.clear()
+            self.transcript.text = text
+            self.speller.start_over()
+            self.suggestions = []
+
     def set_spelling(self, on: bool) -> None:
         """Spell from the frames read, or only read them (My signs records them as samples)."""
         with self._lock:
