@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         self._action(view, "&Live tab", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action(view, "&Training tab", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
-        self._action(view, "&My signs tab", lambda: self.tabs.setCurrentIndex(2), "Ctrl+3")
+        self._action(view, "M&y signs tab", lambda: self.tabs.setCurrentIndex(2), "Ctrl+3")
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "The &signs", self.show_signs, "F1")
         self._action(help_menu, "&About ASL Desktop", self.about)
@@ -159,15 +159,16 @@ class MainWindow(QMainWindow):
         speak = self._action(menu, "&Speak the text", lambda: panel.speak(), "Ctrl+Shift+S")
         speak.setEnabled(panel.speaker.available)
         for text, key in (("Speak each finished &word", settings.SPEAK_WORDS),
-                          ("Speak each &sentence (New sentence)", settings.SPEAK_SENTENCES)):
+                          ("Speak each sent&ence (New sentence)", settings.SPEAK_SENTENCES)):
             action = self._action(menu, text, toggle(key), None, True, settings.read(key))
             action.setEnabled(panel.speaker.available)
         voice = self._action(menu, "&Voice and rate...", self.voice_settings)
         voice.setEnabled(panel.speaker.available)
         menu.addSeparator()
-        self._action(menu, "Sa&ve text...", lambda: panel.save(), QKeySequence.StandardKey.Save)
-        self._action(menu, "&Larger text", lambda: self._text_size(+2), QKeySequence.StandardKey.ZoomIn)
-        self._action(menu, "S&maller text", lambda: self._text_size(-2), QKeySequence.StandardKey.ZoomOut)
+        self._action(menu, "Save &text...", lambda: panel.save(), QKeySequence.StandardKey.Save)
+        larger = self._action(menu, "&Larger text", lambda: self._text_size(+2), QKeySequence.StandardKey.ZoomIn)
+        larger.setShortcuts([QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")])  # + unshifted
+        self._action(menu, "Smalle&r text", lambda: self._text_size(-2), QKeySequence.StandardKey.ZoomOut)
 
     def _text_size(self, step: int) -> None:
         size = max(10, min(60, settings.read(settings.TEXT_SIZE) + step))

@@ -388,3 +388,14 @@ def test_a_remembered_model_that_is_gone_is_named_and_the_shipped_one_used(qtbot
     assert window.model_path == str(default_model())
     assert len(warnings) == 1 and str(gone.with_suffix(".onnx")) in warnings[0]
     assert "The shipped model is used instead." in warnings[0]
+
+
+def test_each_menu_gives_every_entry_its_own_access_key_and_ctrl_equals_enlarges_text(qtbot, tiny_model):
+    from PySide6.QtGui import QKeySequence
+    window = MainWindow(source=None, model=str(tiny_model), with_training=True)
+    qtbot.addWidget(window)
+    for menu in (a.menu() for a in window.menuBar().actions()):
+        keys = [a.text().split("&", 1)[1][0].lower() for a in menu.actions() if "&" in a.text()]
+        assert len(keys) == len(set(keys)), f"{menu.title()}: {sorted(keys)}"
+    [larger] = [a for a in window.findChildren(type(window.pause_action)) if a.text() == "&Larger text"]
+    assert QKeySequence("Ctrl+=") in larger.shortcuts()
