@@ -212,6 +212,10 @@ class MySignsTab(QWidget):
 
     # sets and samples --------------------------------------------------------------
     def _load_sets(self, wanted: str) -> None:
+        try:  # a name from the settings file is checked like a typed one: never a path elsewhere
+            wanted = valid_set_name(wanted) if wanted else wanted
+        except ValueError:
+            wanted = DEFAULT_SET
         names = SampleStore.sets() or [DEFAULT_SET]
         if wanted and wanted not in names:
             names.append(wanted)

@@ -151,3 +151,14 @@ def test_recording_spells_nothing_and_a_video_that_ends_early_ends_the_recording
     assert live.session.text == before  # HELLO was shown, and recorded, not spelled
     live.open_source(str(video))  # spelling is back once the recording is over
     qtbot.waitUntil(lambda: "HEL" in live.session.text, timeout=30000)
+
+
+def test_a_set_name_from_the_settings_file_never_records_outside_the_users_folder(qtbot, tiny_model, tmp_path):
+    from asl_desktop import settings
+    for bad in (str(tmp_path / "elsewhere"), "../../outside"):
+        settings.write(settings.MY_SIGNS_SET, bad)
+        w = MainWindow(source=None, model=str(tiny_model))
+        qtbot.addWidget(w)
+        assert w.my_signs.store.folder == my_signs_root() / "me"
+        assert my_signs_root() in w.my_signs.store.folder.parents
+        w.close()
