@@ -116,3 +116,25 @@ def test_training_stores_the_fitted_temperature_and_calibrate_refits_it(dataset_
     assert cli_main(["calibrate", str(out.checkpoint), str(dataset_dir)]) == 0
     assert load_checkpoint(out.checkpoint).temperature == pytest.approx(c["temperature"], rel=1e-3)
     assert "expected calibration error" in capsys.readouterr().out
+
+
+def test_calibrate_keeps_the_onnx_export_in_step_and_refuses_data_with_no_validation_split(
+        dataset_dir, tmp_path, capsys):
+    from conftest import write_dataset
+
+    from asl_runtime.model_files import PictureModel
+    from trainer.cli import main as cli_main
+    from trainer.runs import run_training
+    from trainer.train import TrainConfig
+    out = run_training(dataset_dir, tmp_path / "run", TrainConfig.for_arch("aslnet", epochs=2, batch_size=16))
+    payload = torch.load(out.checkpoint, weights_only=True)
+    payload["temperature"] = 7.0
+    torch.save(payload, out.checkpoint)
+    assert cli_main(["calibrate", str(out.checkpoint), str(dataset_dir)]) == 0
+    refit = load_checkpoint(out.checkpoint).temperature
+    assert refit != 7.0 and PictureModel.load(out.checkpoint.with_suffix(".onnx")).temperature == pytest.approx(refit)
+    tiny = write_dataset(tmp_path / "tiny", per_class=1)
+    before = out.checkpoint.read_bytes()
+    assert cli_main(["calibrate", str(out.checkpoint), str(tiny)]) == 2
+    assert "too few to fit a temperature on" in capsys.readouterr().err
+    assert out.checkpoint.read_bytes() == before

@@ -124,6 +124,9 @@ def calibrate_checkpoint(model_path: str | Path, data_path: str | Path, unseen_p
     data = load_dataset(data_path, size=loaded.input_size, progress=load_progress)
     _, _, val_idx = split_indices(len(data), cfg.get("seed", 0), cfg.get("train_share", 0.7),
                                   cfg.get("test_share", 0.2))
+    if len(val_idx) < 2:  # nothing to fit on: keep the temperature the file has
+        raise ValueError(f"{data_path}: its validation split holds {len(val_idx)} photos, too few to fit a "
+                         f"temperature on; {model_path} is unchanged")
     temperature, calibration = calibrate(loaded.model, data.images[val_idx], data.labels[val_idx],
                                          loaded.mean, loaded.std, cfg.get("seed", 0))
     if unseen_path:
