@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QLocale, QObject, Signal
 
 INSTALL_HINT = ("No speech engine found. On Debian/Ubuntu install speech-dispatcher and a voice "
                 "(sudo apt install speech-dispatcher espeak-ng), then restart the app.")
@@ -37,9 +37,12 @@ class Speaker(QObject):
             return
         self.tts = QTextToSpeech(engine, self)
         if self.tts.state() == QTextToSpeech.State.Error:
-            self.problem = f"The speech engine '{engine}' failed to start: {self.tts.errorString() or INSTALL_HINT}"
+            reason = self.tts.errorString() or "no reason given"
+            self.problem = f"The speech engine '{engine}' failed to start ({reason}). {INSTALL_HINT}"
             self.tts = None
             return
+        if QLocale.system() in self.tts.availableLocales():  # a voice of the system's language first
+            self.tts.setLocale(QLocale.system())
         self.tts.stateChanged.connect(self._on_state)
         self._states = {QTextToSpeech.State.Speaking: "speaking", QTextToSpeech.State.Ready: "ready",
                         QTextToSpeech.State.Error: "error"}

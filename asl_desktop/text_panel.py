@@ -78,6 +78,8 @@ class TextPanel(QWidget):
         self.speak_button.clicked.connect(lambda: self.speak())
         self.speak_button.setEnabled(self.speaker.available)
         self.speak_button.setToolTip(self.speaker.problem or "Read the text aloud")
+        self.speaker.state_changed.connect(
+            lambda state: self.speak_button.setText("Speaking..." if state == "speaking" else "Speak"))
         self.save_button = QPushButton("Save...")
         self.save_button.setToolTip("Save the history and the current text as a text file (Ctrl+S)")
         self.save_button.clicked.connect(self.save)

@@ -147,3 +147,19 @@ def test_the_text_and_sentences_are_there_after_quitting_and_new_sentence_can_be
     [undo] = [a for a in again.findChildren(QAction) if a.text() == "&Undo New sentence"]
     undo.trigger()
     assert again.live.controller.session.text == "SAY " and again.live.panel.history.count() == 1
+
+
+def test_an_engine_that_fails_to_start_says_what_to_install_and_speaking_shows_on_the_button(qtbot, monkeypatch):
+    from asl_desktop.text_panel import TextPanel
+    QTextToSpeech = pytest.importorskip("PySide6.QtTextToSpeech").QTextToSpeech
+    monkeypatch.setenv("ASL_DESKTOP_TTS_ENGINE", "no-such-engine")
+    speaker = Speaker()
+    assert not speaker.available and "failed to start" in speaker.problem and "speech-dispatcher" in speaker.problem
+    monkeypatch.setenv("ASL_DESKTOP_TTS_ENGINE", "mock")
+    panel = TextPanel()
+    qtbot.addWidget(panel)
+    panel.show_text("HELLO")
+    with qtbot.waitSignal(panel.speaker.state_changed, timeout=5000, check_params_cb=lambda s: s == "speaking"):
+        panel.speak()
+    assert panel.speak_button.text() == "Speaking..."
+    assert isinstance(panel.speaker.tts, QTextToSpeech)
