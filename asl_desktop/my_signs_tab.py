@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
 from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from asl_runtime import shipped
+from asl_runtime.images import decode_image
 from asl_runtime.labels import CLASSES
 
 from . import settings
@@ -42,10 +42,16 @@ from .live_controller import LiveController
 from .video_view import VideoView, bgr_to_qimage
 
 THUMB = 72
+THUMB_MAX_PIXELS = 4_000_000  # samples are 96 x 96; a photo for a thumbnail is rarely over 2000 x 2000
 
 
 def _pixmap(path: Path, side: int) -> QPixmap:
-    image = cv2.imread(str(path))
+    """A thumbnail; a file that is not a picture, or far larger than a sample, shows none (it is
+    decoded on the GUI thread: a 20000 px PNG would freeze the window)."""
+    try:
+        image = decode_image(path.read_bytes(), max_pixels=THUMB_MAX_PIXELS)
+    except OSError:
+        image = None
     if image is None:
         return QPixmap()
     return QPixmap.fromImage(bgr_to_qimage(image)).scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,

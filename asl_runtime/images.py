@@ -30,8 +30,8 @@ def _jpeg_is_complete(data: bytes) -> bool:
     return False
 
 
-def _too_large(data: bytes) -> bool:
-    """Over MAX_PIXELS, judged from the header alone (decoding would take the memory)."""
+def _too_large(data: bytes, max_pixels: int | None = None) -> bool:
+    """Over `max_pixels` (MAX_PIXELS), judged from the header alone (decoding would take the memory)."""
     try:
         with PIL.Image.open(io.BytesIO(data)) as im:
             width, height = im.size
@@ -39,16 +39,17 @@ def _too_large(data: bytes) -> bool:
         return True
     except (OSError, ValueError, SyntaxError):
         return False  # a header Pillow does not know: OpenCV may still read it
-    return width * height > MAX_PIXELS
+    return width * height > (MAX_PIXELS if max_pixels is None else max_pixels)
 
 
-def decode_image(data: bytes | None) -> np.ndarray | None:
-    """BGR image from encoded bytes, or None when empty, unreadable, truncated or over MAX_PIXELS."""
+def decode_image(data: bytes | None, max_pixels: int | None = None) -> np.ndarray | None:
+    """BGR image from encoded bytes, or None when empty, unreadable, truncated or over
+    `max_pixels` (MAX_PIXELS)."""
     if not data:
         return None
     if data[:2] == b"\xff\xd8" and not _jpeg_is_complete(data):
         return None  # truncated JPEG: OpenCV would return a half-grey image
-    if _too_large(data):
+    if _too_large(data, max_pixels):
         return None
     try:
         image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)

@@ -162,3 +162,15 @@ def test_a_set_name_from_the_settings_file_never_records_outside_the_users_folde
         assert w.my_signs.store.folder == my_signs_root() / "me"
         assert my_signs_root() in w.my_signs.store.folder.parents
         w.close()
+
+
+def test_a_huge_or_broken_sample_file_shows_no_thumbnail_instead_of_freezing_the_window(tmp_path):
+    from asl_desktop.my_signs_tab import _pixmap
+    huge = tmp_path / "huge.png"
+    cv2.imwrite(str(huge), np.zeros((2100, 2100, 3), np.uint8))  # over the thumbnail's 4 megapixels
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG not really")
+    good = tmp_path / "good.png"
+    cv2.imwrite(str(good), np.full((96, 96, 3), 200, np.uint8))
+    assert _pixmap(huge, 72).isNull() and _pixmap(broken, 72).isNull() and _pixmap(tmp_path / "gone.png", 72).isNull()
+    assert _pixmap(good, 72).width() == 72
