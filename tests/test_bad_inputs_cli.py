@@ -118,3 +118,19 @@ def test_transcribe_bad_arguments_and_unreadable_folders(tmp_path, capsys):
         assert transcribe_main([camera]) == 2
         err = capsys.readouterr().err
         assert err.startswith("error: ") and "Traceback" not in err
+
+
+def test_an_architecture_that_is_not_a_name_and_a_negative_seed_are_refused_before_any_work(tmp_path, capsys):
+    import torch
+
+    from asl_runtime.model_files import ModelFileError
+    from trainer.checkpoint import load_checkpoint, save_checkpoint
+    from trainer.models import ASLNet
+    save_checkpoint(tmp_path / "m.pt", ASLNet(), "aslnet", (0.5,) * 3, (0.25,) * 3, 28)
+    payload = torch.load(tmp_path / "m.pt", weights_only=True)
+    payload["arch"] = ["deepcnn"]
+    torch.save(payload, tmp_path / "m.pt")
+    with pytest.raises(ModelFileError, match="unknown architecture"):
+        load_checkpoint(tmp_path / "m.pt")
+    assert train_main(["train", str(tmp_path / "no-such-data"), "--seed", "-5"]) == 2
+    assert "--seed must be 0 or more, not -5" in capsys.readouterr().err

@@ -84,7 +84,7 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Loa
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise ModelFileError(f"{path}: not an ASL Desktop model checkpoint")
     arch = payload.get("arch")
-    if arch not in ARCHS:
+    if not isinstance(arch, str) or arch not in ARCHS:
         raise ModelFileError(f"{path}: unknown architecture '{arch}'")
     _check_fields(path, payload)
     try:

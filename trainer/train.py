@@ -65,6 +65,7 @@ class TrainConfig:
             (isinstance(self.batch_size, int) and self.batch_size >= 1,
              f"batch size must be 1 or more, not {self.batch_size}"),
             (math.isfinite(self.lr) and self.lr > 0, f"learning rate must be above 0, not {self.lr}"),
+            (isinstance(self.seed, int) and self.seed >= 0, f"--seed must be 0 or more, not {self.seed}"),
             (0 < self.train_share and 0 < self.test_share and self.train_share + self.test_share < 1,
              "train and test shares must be above 0 and leave some images for validation"),
             (0 < self.zoom[0] <= self.zoom[1], f"zoom must be a range above 0, not {self.zoom}"),
