@@ -81,6 +81,7 @@ class LiveTab(QWidget):
         live = self.controller
         self.view = VideoView()
         self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # so Space pauses, not a focused button
+        self.view.setAccessibleName("Camera view with the hand box; Space pauses")
         self.view.set_guide(live.guide)
         self.view.guide_changed.connect(live.set_guide)
 
@@ -96,7 +97,10 @@ class LiveTab(QWidget):
         self.hold_bar.setRange(0, 100)
         self.hold_bar.setValue(0)  # shows its text before the first frame too
         self.hold_bar.setFormat("hold to commit")
+        self.hold_bar.setAccessibleName("Hold the sign until this fills")
         self.chart = TopChart()
+        self.chart.setAccessibleName("The five most likely signs")
+        self.letter.setAccessibleName("Sign read")
 
         self.camera_combo = QComboBox()
         self.camera_combo.setToolTip("Cameras that opened on this computer")
@@ -119,10 +123,12 @@ class LiveTab(QWidget):
         self.threshold.setRange(0.2, 0.99)
         self.threshold.setValue(live.session.speller.threshold)
         self.threshold.valueChanged.connect(live.set_threshold)
+        self.threshold.setAccessibleName("Confidence a sign needs")
         self.hold = QLabeledDoubleSlider(Qt.Orientation.Horizontal)
         self.hold.setRange(0.2, 3.0)
         self.hold.setValue(live.session.speller.hold)
         self.hold.valueChanged.connect(live.set_hold)
+        self.hold.setAccessibleName("Seconds a sign is held")
 
         controls = QGroupBox("Settings")
         form = QFormLayout(controls)

@@ -118,6 +118,7 @@ class MySignsTab(QWidget):
         top.addStretch(1)
 
         self.signs = QListWidget()
+        self.signs.setAccessibleName("Signs, with how many samples of each you recorded")
         self.signs.setFixedWidth(170)
         for label in CLASSES:
             self.signs.addItem(QListWidgetItem(label))
@@ -172,6 +173,7 @@ class MySignsTab(QWidget):
         middle.addWidget(info_box)
 
         self.thumbs = QListWidget()
+        self.thumbs.setAccessibleName("Your samples of the sign")
         self.thumbs.setViewMode(QListWidget.ViewMode.IconMode)
         self.thumbs.setIconSize(QSize(THUMB, THUMB))
         self.thumbs.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)

@@ -38,6 +38,7 @@ class ResultsView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.runs = QTreeWidget()
+        self.runs.setAccessibleName("Training runs, newest first")
         self.runs.setHeaderLabels(["Run", "Date", "Test accuracy", "Unseen people"])
         self.runs.setRootIsDecorated(False)
         self.runs.currentItemChanged.connect(self._on_pick)

@@ -42,6 +42,7 @@ class TextPanel(QWidget):
         self.speaker.set_rate(settings.read(settings.RATE))
         self.text = QTextEdit()
         self.text.setReadOnly(True)
+        self.text.setAccessibleName("Spelled text")
         self.text.setPlaceholderText("Spelled text appears here. Hold a sign until the bar fills.")
         self.set_font_size(settings.read(settings.TEXT_SIZE))
         self.suggestion_buttons = []
@@ -62,6 +63,7 @@ class TextPanel(QWidget):
         row.addWidget(self.add_word_button)
 
         self.history = QListWidget()
+        self.history.setAccessibleName("Finished sentences")
         self.history.setToolTip("Finished sentences (kept between runs); double-click to copy one")
         self.history.setMaximumWidth(260)
         self.history.setMinimumWidth(200)

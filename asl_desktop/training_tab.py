@@ -45,6 +45,7 @@ LOW_ACCURACY = 0.5  # a finished run below this says what usually helps
 
 def _plot(title: str, y_label: str) -> pg.PlotWidget:
     w = pg.PlotWidget(title=title)
+    w.setAccessibleName(title)
     w.setBackground("w")
     w.addLegend(offset=(-10, 10))
     w.showGrid(x=True, y=True, alpha=0.3)
@@ -99,6 +100,7 @@ class TrainingTab(QWidget):
         self.dataset_info = QLabel("No dataset chosen.")
         self.dataset_info.setWordWrap(True)
         self.counts_plot = pg.PlotWidget()
+        self.counts_plot.setAccessibleName("Images per sign in the dataset")
         self.counts_plot.setBackground("w")
         self.counts_plot.setMaximumHeight(130)
         self.counts_plot.setLimits(yMin=0)  # counts: no negative axis while the chart is empty
@@ -168,6 +170,7 @@ class TrainingTab(QWidget):
         self.progress_label = QLabel("")
         self.progress_label.setWordWrap(True)  # a finished run's line can be long
         self.log = QPlainTextEdit()
+        self.log.setAccessibleName("Training log")
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(2000)
 

@@ -399,3 +399,14 @@ def test_each_menu_gives_every_entry_its_own_access_key_and_ctrl_equals_enlarges
         assert len(keys) == len(set(keys)), f"{menu.title()}: {sorted(keys)}"
     [larger] = [a for a in window.findChildren(type(window.pause_action)) if a.text() == "&Larger text"]
     assert QKeySequence("Ctrl+=") in larger.shortcuts()
+
+
+def test_what_assistive_technology_reads_has_a_name(qtbot, tiny_model):
+    """The widgets a screen reader announces without a text of their own are named."""
+    window = MainWindow(source=None, model=str(tiny_model), with_training=True)
+    qtbot.addWidget(window)
+    live, signs, training = window.live, window.my_signs, window.training
+    widgets = [live.panel.text, live.view, live.chart, live.hold_bar, live.threshold, live.hold, live.letter,
+               live.panel.history, signs.signs, signs.thumbs, training.log, training.counts_plot,
+               training.batch_plot, training.loss_plot, training.acc_plot, training.results.runs]
+    assert [w for w in widgets if not w.accessibleName()] == []
