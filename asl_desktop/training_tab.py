@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from asl_runtime import shipped
 from asl_runtime.labels import CLASSES
 from asl_runtime.runs import RunInfo, read_run
+from asl_runtime.storage import atomic_write
 from trainer.data import DatasetSummary
 from trainer.jobs import Succeeded
 from trainer.train import RECIPES, EpochRecord, TrainConfig
@@ -216,20 +217,48 @@ class TrainingTab(QWidget):
         self.use_button.setEnabled(run.model.is_file())
 
     def use_selected_run(self) -> None:
-        """Load the selected run's model, asking first when it did worse on unseen people."""
+        """Load the selected run's model, asking first when it did worse (on unseen people, or on
+        its own test photos) and when it would drop the letter network My signs taught."""
         run = self.results.selected_run()
         if run is None:
             return
         current = read_run(Path(self.current_model).parent / "metrics.json", Path(self.current_model))
+        worse = None
         if (current is not None and current.unseen_accuracy is not None and run.unseen_accuracy is not None
                 and run.unseen_accuracy < current.unseen_accuracy):
-            answer = QMessageBox.question(
-                self, "A weaker model on new people",
-                f"This model recognised {run.unseen_accuracy:.1%} of the photos of people it never saw; "
-                f"the model in use now recognised {current.unseen_accuracy:.1%}. Use it anyway?")
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+            worse = (f"This model recognised {run.unseen_accuracy:.1%} of the photos of people it never saw; "
+                     f"the model in use now recognised {current.unseen_accuracy:.1%}.")
+        elif run.test_accuracy is not None and run.test_accuracy < LOW_ACCURACY:
+            worse = f"This model recognised only {run.test_accuracy:.1%} of its own test photos."
+        if worse and QMessageBox.question(self, "A weaker model", f"{worse} Use it anyway?") != QMessageBox.StandardButton.Yes:
+            return
+        if not self._keep_personal_letters(run.model):
+            return
         self.use_model.emit(str(run.model))
+
+    def _keep_personal_letters(self, model: Path) -> bool:
+        """The model in use has a letter network of the user's own beside it (My signs) and the
+        new one has none: offer to keep it beside the new model. False: the user cancelled."""
+        own = Path(self.current_model).with_name("landmarks.pt")
+        if not own.is_file() or model.with_name("landmarks.pt").is_file() or own.parent == model.parent:
+            return True
+        answer = QMessageBox.question(
+            self, "Keep what My signs learnt?",
+            "The model in use reads your hand's shape with what My signs taught it; this run has no "
+            "such network of its own. Keep yours beside it (Yes), or read with the shipped one (No)?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Cancel:
+            return False
+        if answer == QMessageBox.StandardButton.Yes:
+            try:
+                for name in ("landmarks.pt", "landmarks.onnx"):
+                    if own.with_name(name).is_file():
+                        data = own.with_name(name).read_bytes()
+                        atomic_write(model.with_name(name), lambda tmp, data=data: Path(tmp).write_bytes(data))
+            except OSError as exc:
+                QMessageBox.warning(self, "Keep what My signs learnt", f"Could not copy it beside {model}: {exc}")
+                return False
+        return True
 
     def _apply_recipe(self) -> None:
         r = RECIPES[self.arch.currentData()]

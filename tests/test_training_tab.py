@@ -307,3 +307,34 @@ def test_closing_the_window_while_a_folder_is_typed_leaves_no_scan_running(qtbot
     tab.dataset_edit.setText(str(write_dataset(tmp_path / "data", TINY_CLASSES, per_class=12)))
     window.close()
     assert tab.scan_thread is None
+
+
+def test_use_this_model_asks_about_a_poor_run_and_keeps_what_my_signs_taught(qtbot, window, tiny_model, monkeypatch):
+    import shutil
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from trainer.landmarks import LandmarkNet, save_landmark_model
+    for name, test in (("20261101-100000-my-signs", 0.99), ("20261103-100000-aslnet", 0.3)):
+        folder = runs_dir() / name
+        folder.mkdir(parents=True)
+        shutil.copy(tiny_model, folder / "model.pt")
+        (folder / "metrics.json").write_text(json.dumps({"arch": "aslnet", "test": {"accuracy": test}}))
+    mine = runs_dir() / "20261101-100000-my-signs"
+    save_landmark_model(mine / "landmarks.pt", LandmarkNet(), 1.0)  # what My signs taught
+    qtbot.waitUntil(lambda: window.model_ready, timeout=10000)
+    with qtbot.waitSignal(window.live.controller.model_loaded, timeout=10000):
+        window.load_model(str(mine / "model.pt"))
+    tab = window.training
+    tab.results.refresh()
+    runs = tab.results.runs
+    rows = {runs.topLevelItem(i).text(0): i for i in range(runs.topLevelItemCount())}
+    runs.setCurrentItem(runs.topLevelItem(rows["20261103-100000-aslnet"]))
+    asked, answers = [], [QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: (asked.append(a[2]), answers.pop(0))[1])
+    with qtbot.waitSignal(window.live.controller.model_loaded, timeout=10000):
+        tab.use_button.click()
+    assert "only 30.0% of its own test photos" in asked[0] and "My signs taught" in asked[1]
+    poor = runs_dir() / "20261103-100000-aslnet"
+    assert (poor / "landmarks.pt").read_bytes() == (mine / "landmarks.pt").read_bytes()
+    assert (poor / "landmarks.onnx").is_file() and window.model_path == str(poor / "model.pt")
