@@ -82,6 +82,8 @@ class LiveTab(QWidget):
         self.view = VideoView()
         self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # so Space pauses, not a focused button
         self.view.setAccessibleName("Camera view with the hand box; Space pauses")
+        self.view.setToolTip("Drag the box onto your hand, or its corner to resize it; "
+                             "View > Reset the box (Ctrl+0) brings the default back")
         self.view.set_guide(live.guide)
         self.view.guide_changed.connect(live.set_guide)
 

@@ -12,6 +12,7 @@ from asl_runtime import shipped
 
 from . import __version__, settings
 from .core.frames import is_camera_spec
+from .core.region import GuideBox
 from .extras import TRAIN_HINT, training_installed
 from .keys import ReturnPressesButtons
 from .live_controller import LiveController
@@ -119,6 +120,8 @@ class MainWindow(QMainWindow):
         self.controller.paused_changed.connect(self.pause_action.setChecked)
         mirror = self._action(view, "&Mirror", self.live.set_mirror, "Ctrl+I", True, self.live.mirror)
         self.live.mirror_changed.connect(mirror.setChecked)
+        self._action(view, "&Reset the box (the largest centred square)",
+                     lambda: self.controller.set_guide(GuideBox()), "Ctrl+0")
         auto = self._action(view, "&Follow my hand", self.live.set_auto, "Ctrl+F", True, self.live.auto)
         self.live.auto_changed.connect(auto.setChecked)
         hands = self._action(view, "Read the &hand's shape (landmarks)", self.controller.set_landmarks, "Ctrl+H", True,

@@ -410,3 +410,18 @@ def test_what_assistive_technology_reads_has_a_name(qtbot, tiny_model):
                live.panel.history, signs.signs, signs.thumbs, training.log, training.counts_plot,
                training.batch_plot, training.loss_plot, training.acc_plot, training.results.runs]
     assert [w for w in widgets if not w.accessibleName()] == []
+
+
+def test_a_shrunk_box_can_be_reset_from_the_view_menu(qtbot, tiny_model):
+    from PySide6.QtGui import QAction
+
+    from asl_desktop import settings
+    from asl_desktop.core.region import GuideBox
+    window = MainWindow(source=None, model=str(tiny_model), with_training=False)
+    qtbot.addWidget(window)
+    window.controller.set_guide(GuideBox(0.2, 0.3, 0.15))  # as a drag would leave it
+    [reset] = [a for a in window.findChildren(QAction) if a.text().startswith("&Reset the box")]
+    assert reset.shortcut().toString() == "Ctrl+0" and "Reset the box" in window.live.view.toolTip()
+    reset.trigger()
+    assert window.live.view.guide == GuideBox() and window.controller.guide == GuideBox()
+    assert (settings.read(settings.GUIDE_CX), settings.read(settings.GUIDE_SIZE)) == (0.5, 1.0)
