@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
         self._action(view, "M&y signs tab", lambda: self.tabs.setCurrentIndex(2), "Ctrl+3")
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "The &signs", self.show_signs, "F1")
+        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "Ctrl+/")
         self._action(help_menu, "&About ASL Desktop", self.about)
 
     def _build_text_menu(self, menu) -> None:
@@ -264,6 +266,31 @@ class MainWindow(QMainWindow):
                           "<p>Hold a letter inside the box until the bar fills; <i>space</i>, <i>del</i> and "
                           "<i>nothing</i> are signs too.</p>"
                           "<p>Model trained on the ASL Alphabet photos (Apache License 2.0).</p>")
+
+    def shortcuts(self) -> list[tuple[str, str, str]]:
+        """(menu, action, keys) for every menu entry that has keys, in menu order."""
+        found = []
+        for menu in (a.menu() for a in self.menuBar().actions()):
+            for action in menu.actions():
+                keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+                if keys:
+                    found.append((menu.title().replace("&", ""), action.text().replace("&", ""), keys))
+        return found
+
+    def show_shortcuts(self) -> None:
+        """Every shortcut of the menus, made from the menus themselves (so it cannot go stale),
+        and the keys that work without one."""
+        rows = "".join(f"<tr><td>{menu}</td><td>{html.escape(text)}</td><td><b>{keys}</b></td></tr>"
+                       for menu, text, keys in self.shortcuts())
+        rows += ("<tr><td>Live</td><td>Accept suggestion 1-5</td><td><b>1-5</b></td></tr>"
+                 "<tr><td>My signs</td><td>Record the selected sign / delete the selected samples</td>"
+                 "<td><b>Ctrl+Return / Delete</b></td></tr>"
+                 "<tr><td>Anywhere</td><td>Move between controls / press the focused button</td>"
+                 "<td><b>Tab, Shift+Tab / Space, Return</b></td></tr>")
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", f"<table cellspacing='4'>{rows}</table>",
+                          parent=self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.exec()
 
     def show_signs(self) -> None:
         """A sheet of all 29 signs: how each hand is shaped."""

@@ -425,3 +425,12 @@ def test_a_shrunk_box_can_be_reset_from_the_view_menu(qtbot, tiny_model):
     reset.trigger()
     assert window.live.view.guide == GuideBox() and window.controller.guide == GuideBox()
     assert (settings.read(settings.GUIDE_CX), settings.read(settings.GUIDE_SIZE)) == (0.5, 1.0)
+
+
+def test_help_lists_every_keyboard_shortcut_of_the_menus(qtbot, tiny_model):
+    window = MainWindow(source=None, model=str(tiny_model), with_training=True)
+    qtbot.addWidget(window)
+    listed = {(text, keys) for _, text, keys in window.shortcuts()}
+    for entry in (("Play again", "Ctrl+R"), ("Pause", "Space"), ("Reset the box (the largest centred square)", "Ctrl+0"),
+                  ("Keyboard shortcuts", "Ctrl+/"), ("Undo New sentence", "Ctrl+Z")):
+        assert entry in listed, entry
