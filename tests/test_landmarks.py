@@ -534,6 +534,8 @@ def test_a_point_set_is_read_in_the_apps_proportions_and_split_by_whole_runs(tmp
     path = write_point_set(tmp_path / "set.npz", "AB", per_run=12, runs=5)
     whole = load_point_set(path)
     assert len(whole.labels) == 120 and len(np.unique(whole.runs)) == 10
+    one_long_recording = load_point_set(write_point_set(tmp_path / "long.npz", "A", per_run=70, runs=1))
+    assert len(np.unique(one_long_recording.runs)) == 3  # cut every 30 frames: not a whole letter a run
     in_pixels = whole.points[0] * 480  # x scaled by the aspect: the camera's pixels over its height
     rng = np.random.default_rng(0)
     assert np.allclose(features(in_pixels), features(hand(rng, CLASSES.index("A"))), atol=1e-4)

@@ -7,7 +7,7 @@ z MediaPipe's relative depth on x's scale) and `labels` (a letter per row), with
 `aspect` (the camera's width / height, 1 when absent). The public set whose arrays are named
 `static_points` / `static_labels` (one letter's rows consecutive video frames, a square
 camera) reads as the same. Consecutive frames of one recording are near copies, so a set is
-split by runs of frames, never at random (`split_runs`).
+split by runs of consecutive frames, never frame by frame at random (`split_runs`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from asl_runtime.labels import CLASSES
 
 from .data import DatasetError
 
-RUN_FRAMES = 30  # a set without frame numbers is cut into runs of this many consecutive rows
+RUN_FRAMES = 30  # a recording is cut into runs of this many consecutive frames (about a second)
 ASPECTS = {"borisgraudt-landmarks.npz": 4 / 3}  # cameras the sets' READMEs name (or fit best)
 
 
@@ -61,16 +61,15 @@ def load_point_set(path: str | Path, every: int = 1) -> PointSet:
 
 
 def _runs(labels: np.ndarray, frames: np.ndarray | None) -> np.ndarray:
-    """A run number per row: a new run where the label changes, the frame numbers jump, or
-    (without frame numbers) every RUN_FRAMES rows."""
+    """A run number per row: a new run where the label changes or the frame numbers jump, and
+    every RUN_FRAMES rows within one recording (a set may hold one recording a letter: the held-back
+    runs must not be whole letters)."""
     new = np.ones(len(labels), bool)
     new[1:] = labels[1:] != labels[:-1]
     if frames is not None:
         new[1:] |= np.diff(frames) != 1
-    else:
-        position = np.arange(len(labels)) - np.maximum.accumulate(np.where(new, np.arange(len(labels)), 0))
-        new |= position % RUN_FRAMES == 0
-    return np.cumsum(new) - 1
+    position = np.arange(len(labels)) - np.maximum.accumulate(np.where(new, np.arange(len(labels)), 0))
+    return np.cumsum(new | (position % RUN_FRAMES == 0)) - 1
 
 
 def split_runs(runs: np.ndarray, seed: int, train: float, test: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
