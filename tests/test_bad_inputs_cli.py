@@ -134,3 +134,11 @@ def test_an_architecture_that_is_not_a_name_and_a_negative_seed_are_refused_befo
         load_checkpoint(tmp_path / "m.pt")
     assert train_main(["train", str(tmp_path / "no-such-data"), "--seed", "-5"]) == 2
     assert "--seed must be 0 or more, not -5" in capsys.readouterr().err
+
+
+def test_an_out_folder_under_a_file_is_refused_before_any_work(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert train_main(["train", str(tmp_path / "no-such-data"), "--out", str(blocker / "sub" / "run")]) == 2
+    err = capsys.readouterr().err
+    assert f"--out {blocker / 'sub' / 'run'}: {blocker} is a file, not a folder" in err  # not the missing data
