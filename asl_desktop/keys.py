@@ -14,7 +14,8 @@ RETURN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 class ReturnPressesButtons(QObject):
-    """An event filter: Return on a focused, enabled button (or check box) clicks it."""
+    """An event filter for buttons: Return on a focused, enabled one (or a check box) clicks it.
+    Install it on the buttons themselves, not on the application."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (event.type() == QEvent.Type.KeyPress and isinstance(watched, QAbstractButton) and watched.isEnabled()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QAbstractButton, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from asl_runtime import shipped
 
@@ -54,8 +54,11 @@ class MainWindow(QMainWindow):
         self.controller.model_loaded.connect(self._on_model_changed)
         self.controller.model_failed.connect(self._on_model_error)
         self._build_menus()
+        # on each button of the window (all exist by now), not the whole application: a Python
+        # filter on every event of every object crashed QtWebEngine under X11
         self._return_presses = ReturnPressesButtons(self)
-        QApplication.instance().installEventFilter(self._return_presses)
+        for button in self.findChildren(QAbstractButton):
+            button.installEventFilter(self._return_presses)
 
         geometry = settings.read(settings.GEOMETRY)
         if geometry is not None:
@@ -313,5 +316,4 @@ class MainWindow(QMainWindow):
         if self.my_signs is not None:
             self.my_signs.shutdown()
         self.controller.shutdown()
-        QApplication.instance().removeEventFilter(self._return_presses)
         event.accept()
