@@ -10,11 +10,13 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStyle,
     QToolButton,
@@ -150,9 +152,16 @@ class LiveTab(QWidget):
         side.addWidget(self.chart)
         side.addWidget(controls)
         side.addStretch(1)
-        side_widget = QWidget()
-        side_widget.setLayout(side)
-        side_widget.setFixedWidth(340)  # a fixed panel: the video never jumps sideways with the labels
+        panel = QWidget()
+        panel.setLayout(side)
+        panel.setFixedWidth(340)  # a fixed panel: the video never jumps sideways with the labels
+        # in a small window or with large fonts the panel scrolls instead of its parts overlapping
+        side_widget = QScrollArea()
+        side_widget.setWidget(panel)
+        side_widget.setWidgetResizable(True)
+        side_widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_widget.setFrameShape(QFrame.Shape.NoFrame)
+        side_widget.setFixedWidth(340 + side_widget.verticalScrollBar().sizeHint().width())
 
         top = QSplitter()
         top.addWidget(self.view)
