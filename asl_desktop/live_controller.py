@@ -43,10 +43,11 @@ class LiveController(QObject):
         self.guide = GuideBox(settings.read(settings.GUIDE_CX), settings.read(settings.GUIDE_CY),
                               settings.read(settings.GUIDE_SIZE))
         self.session = LiveSession(Speller(settings.read(settings.THRESHOLD), settings.read(settings.HOLD)),
-                                   self.guide, settings.read(settings.MIRROR), settings.read(settings.AUTO))
+                                   self.guide, settings.read(settings.MIRROR), settings.read(settings.ANYWHERE))
         self.session.set_words(autocorrect=settings.read(settings.AUTOCORRECT),
                                space_accepts=settings.read(settings.SPACE_ACCEPTS))
         self.session.set_guessing(settings.read(settings.GUESS))
+        self.session.set_hand(None if settings.read(settings.HAND) == "either" else settings.read(settings.HAND))
         self.slot = FrameSlot()
         self.paused = False
         self.message = ""
@@ -240,9 +241,14 @@ class LiveController(QObject):
         self.session.set_region(mirror=on)
         settings.write(settings.MIRROR, on)
 
-    def set_auto(self, on: bool) -> None:
-        self.session.set_region(auto=on)
-        settings.write(settings.AUTO, on)
+    def set_anywhere(self, on: bool) -> None:
+        self.session.set_region(anywhere=on)
+        settings.write(settings.ANYWHERE, on)
+
+    def set_hand(self, which: str) -> None:
+        """The signing hand read with two in view: "right", "left" or "either"."""
+        self.session.set_hand(None if which == "either" else which)
+        settings.write(settings.HAND, which)
 
     def set_threshold(self, value: float) -> None:
         self.session.set_threshold(value)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from importlib.util import find_spec
 from pathlib import Path
 
-from asl_runtime.hands import HandReader
+from asl_runtime.finder import HandReader
 from asl_runtime.model_files import LetterModel, ModelFileError
 from asl_runtime.shipped import landmark_model_for, onnx_for
 

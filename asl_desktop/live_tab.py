@@ -60,12 +60,12 @@ class TopChart(pg.PlotWidget):
 
 class LiveTab(QWidget):
     mirror_changed = Signal(bool)
-    auto_changed = Signal(bool)
+    anywhere_changed = Signal(bool)
 
     def __init__(self, controller: LiveController, parent=None):
         super().__init__(parent)
         self.controller = controller
-        self._build_ui(settings.read(settings.MIRROR), settings.read(settings.AUTO))
+        self._build_ui(settings.read(settings.MIRROR), settings.read(settings.ANYWHERE))
         controller.result.connect(self.on_result)
         controller.text_changed.connect(self._on_text_changed)
         controller.message_changed.connect(self.view.show_message)
@@ -79,7 +79,7 @@ class LiveTab(QWidget):
         self._probe_cameras()
 
     # UI ------------------------------------------------------------------------
-    def _build_ui(self, mirror: bool, auto: bool) -> None:
+    def _build_ui(self, mirror: bool, anywhere: bool) -> None:
         live = self.controller
         self.view = VideoView()
         self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # so Space pauses, not a focused button
@@ -118,11 +118,19 @@ class LiveTab(QWidget):
         self.mirror_box.setChecked(mirror)
         self.mirror_box.toggled.connect(live.set_mirror)
         self.mirror_box.toggled.connect(self.mirror_changed)
-        self.auto_box = QCheckBox("Follow my hand (skin colour)")
-        self.auto_box.setToolTip("Find the hand automatically; the yellow guide box is used when no hand is found")
-        self.auto_box.setChecked(auto)
-        self.auto_box.toggled.connect(live.set_auto)
-        self.auto_box.toggled.connect(self.auto_changed)
+        self.anywhere_box = QCheckBox("Find my hand anywhere in view")
+        self.anywhere_box.setToolTip("Look for the hand in the whole picture. Untick to look only inside the "
+                                     "yellow guide box, e.g. with someone else in view")
+        self.anywhere_box.setChecked(anywhere)
+        self.anywhere_box.toggled.connect(live.set_anywhere)
+        self.anywhere_box.toggled.connect(self.anywhere_changed)
+        self.hand_combo = QComboBox()
+        for text, which in (("Either", "either"), ("Right", "right"), ("Left", "left")):
+            self.hand_combo.addItem(text, which)
+        self.hand_combo.setCurrentIndex(max(0, self.hand_combo.findData(settings.read(settings.HAND))))
+        self.hand_combo.setToolTip("With both hands in view, the one read; the view names the hand it reads")
+        self.hand_combo.setAccessibleName("Signing hand")
+        self.hand_combo.currentIndexChanged.connect(lambda _: live.set_hand(self.hand_combo.currentData()))
         self.threshold = QLabeledDoubleSlider(Qt.Orientation.Horizontal)
         self.threshold.setRange(0.2, 0.99)
         self.threshold.setValue(live.session.speller.threshold)
@@ -141,7 +149,8 @@ class LiveTab(QWidget):
         camera_row.addWidget(self.refresh_cameras)
         form.addRow("Camera", camera_row)
         form.addRow(self.mirror_box)
-        form.addRow(self.auto_box)
+        form.addRow(self.anywhere_box)
+        form.addRow("Signing hand", self.hand_combo)
         form.addRow("Confidence", self.threshold)
         form.addRow("Hold (s)", self.hold)
 
@@ -222,7 +231,7 @@ class LiveTab(QWidget):
     @Slot(object)
     def on_result(self, step: Step) -> None:
         r = step.result
-        self.view.show_frame(r.frame, r.box, r.tracked, r.pixels, r.points, r.mirrored)
+        self.view.show_frame(r.frame, r.box, r.tracked, r.pixels, r.points, r.mirrored, r.which)
         p = r.prediction
         self._show_letter(p.label)
         self.confidence.setText(f"confidence {p.confidence:.0%} · from the "
@@ -286,11 +295,11 @@ class LiveTab(QWidget):
         self.mirror_box.setChecked(on)
 
     @property
-    def auto(self) -> bool:
-        return self.auto_box.isChecked()
+    def anywhere(self) -> bool:
+        return self.anywhere_box.isChecked()
 
-    def set_auto(self, on: bool) -> None:
-        self.auto_box.setChecked(on)
+    def set_anywhere(self, on: bool) -> None:
+        self.anywhere_box.setChecked(on)
 
 
 def _hold_text(state: SpellerState) -> str:

@@ -126,8 +126,9 @@ class MainWindow(QMainWindow):
         self.live.mirror_changed.connect(mirror.setChecked)
         self._action(view, "&Reset the box (the largest centred square)",
                      lambda: self.controller.set_guide(GuideBox()), "Ctrl+0")
-        auto = self._action(view, "&Follow my hand", self.live.set_auto, "Ctrl+F", True, self.live.auto)
-        self.live.auto_changed.connect(auto.setChecked)
+        anywhere = self._action(view, "&Find my hand anywhere in view", self.live.set_anywhere, "Ctrl+F", True,
+                                self.live.anywhere)
+        self.live.anywhere_changed.connect(anywhere.setChecked)
         hands = self._action(view, "Read the &hand's shape (landmarks)", self.controller.set_landmarks, "Ctrl+H", True,
                              settings.read(settings.LANDMARKS))
 

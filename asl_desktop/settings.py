@@ -38,7 +38,8 @@ GUIDE_CX = Key("live/guide_cx", float, GuideBox().cx, 0.0, 1.0)
 GUIDE_CY = Key("live/guide_cy", float, GuideBox().cy, 0.0, 1.0)
 GUIDE_SIZE = Key("live/guide_size", float, GuideBox().size, 0.15, 1.0)
 MIRROR = Key("live/mirror", bool, True)
-AUTO = Key("live/auto", bool, False)
+ANYWHERE = Key("live/anywhere", bool, True)  # look for the hand in the whole frame, not only the guide box
+HAND = Key("live/hand", str, "either", choices=("either", "right", "left"))  # the signing hand, two in view
 LANDMARKS = Key("live/landmarks", bool, True)
 THRESHOLD = Key("live/threshold", float, DEFAULT_THRESHOLD, 0.2, 0.99)
 HOLD = Key("live/hold", float, DEFAULT_HOLD, 0.2, 3.0)

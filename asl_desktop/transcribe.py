@@ -57,7 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="minimum confidence (default %(default)s)")
     p.add_argument("--model", default=str(default_model()),
                    help="picture model: a checkpoint with its ONNX export beside it, or the .onnx (default: the shipped model)")
-    p.add_argument("--auto", action="store_true", help="follow the hand instead of a fixed region")
+    p.add_argument("--anywhere", action=argparse.BooleanOptionalAction, default=True,
+                   help="look for the hand anywhere in the frame, as the window does by default "
+                   "(--no-anywhere: only inside --roi or the centred square)")
+    p.add_argument("--hand", choices=["left", "right"],
+                   help="with two hands in view, read the signer's left or right hand (default: either)")
     p.add_argument("--autocorrect", action=argparse.BooleanOptionalAction, default=True,
                    help="replace each finished word by a clearly more likely English (or your own) word, "
                    "as the window does by default")
@@ -76,9 +80,10 @@ def transcribe(args) -> str:
     if args.landmarks:
         try:
             hands = load_hands(args.model)
+            hands.which = args.hand
         except (LandmarksUnavailable, ModelFileError) as exc:
             print(f"warning: reading the picture only: {exc}", file=sys.stderr)
-    session = LiveSession(Speller(args.threshold, args.hold), GuideBox(), False, args.auto,
+    session = LiveSession(Speller(args.threshold, args.hold), GuideBox(), False, args.anywhere,
                           load_picture_model(args.model),
                           Vocabulary.english() if args.autocorrect else None, hands)
     session.set_words(autocorrect=args.autocorrect)

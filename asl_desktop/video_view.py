@@ -36,15 +36,17 @@ class VideoView(QWidget):
         self.tracked = False
         self.points: np.ndarray | None = None  # hand landmarks (x, y in the frame) when read from them
         self.mirrored = False  # the image is drawn mirrored (selfie view); boxes and points are as shown
+        self.which: str | None = None  # the hand read ("right"/"left"), named above its box
         self.guide = GuideBox()
         self.message = "Starting camera..."
         self._drag: tuple[str, QPointF, GuideBox] | None = None
 
     def show_frame(self, frame: np.ndarray, box, tracked: bool, pixels: np.ndarray,
-                   points: np.ndarray | None = None, mirrored: bool = False) -> None:
+                   points: np.ndarray | None = None, mirrored: bool = False, which: str | None = None) -> None:
         self.image = bgr_to_qimage(frame)
         self.inset = bgr_to_qimage(pixels[:, :, ::-1])  # the model's pixels are RGB
         self.box, self.tracked, self.points, self.mirrored = box, tracked, points, mirrored
+        self.which = which
         self.update()
 
     def show_message(self, text: str) -> None:
@@ -96,7 +98,10 @@ class VideoView(QWidget):
             if self.tracked and self.box:
                 x, y, side = self.box
                 p.setPen(QPen(QColor(60, 220, 90), 3))
-                p.drawRect(QRectF(r.x() + x * s, r.y() + y * s, side * s, side * s))
+                hand_rect = QRectF(r.x() + x * s, r.y() + y * s, side * s, side * s)
+                p.drawRect(hand_rect)
+                if self.which:  # which hand is read, above its box
+                    p.drawText(hand_rect.adjusted(0, -20, 0, 0).topLeft() + QPointF(2, 16), f"{self.which} hand")
                 p.setPen(QPen(QColor(255, 210, 60, 120), 1, Qt.PenStyle.DashLine))
                 p.drawRect(guide)
             else:

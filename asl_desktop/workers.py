@@ -14,7 +14,8 @@ import time
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from asl_runtime.hands import HandReader, LandmarksUnavailable
+from asl_runtime.finder import HandReader
+from asl_runtime.hands import LandmarksUnavailable
 from asl_runtime.model_files import ModelFileError
 from asl_runtime.shipped import default_model, landmark_model_for
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Protocol
 
 import cv2
 import numpy as np
@@ -45,7 +44,6 @@ MIN_PRESENCE = 0.5
 # box, not a box that wobbles with its points; 10% limits froze a box before it had settled on
 # a hand smaller than the crop (docs/measurements.md, A steady box)
 STEADY_SHIFT, STEADY_SCALE, STEADY_TURN = 0.03, 0.03, math.radians(3)
-SEARCH_EVERY = 3       # frames, while no hand is in view (live)
 
 
 class LandmarksUnavailable(RuntimeError):
@@ -139,13 +137,17 @@ class HandLandmarker:
         except Exception as exc:  # ONNX Runtime raises its own exception types
             raise LandmarksUnavailable(f"{path}: not a hand landmark model ({str(exc)[:200]})") from exc
         self._input = model_input.name
-        self._outputs = names[:2]  # 21 x 3 points in model pixels, the hand-presence score
+        # 21 x 3 points in model pixels, the hand-presence score, and which hand it is
+        self._outputs = names[:3]
         # the 8-bit model reads the patch's 0-255 pixels as they are, the float model 0-1
         reads_bytes = model_input.type == "tensor(uint8)"
         self._pixels = None if reads_bytes else np.empty((1, MODEL_SIDE, MODEL_SIDE, 3), np.float32)
         self.video = video
         self._last: np.ndarray | None = None  # the previous frame's points (video)
         self._box: Box | None = None          # ... and the box they were read through
+        # the last look's handedness score: above 0.5 a right hand in a mirrored (selfie) image,
+        # as MediaPipe documents it, so the signer's left hand in the camera's own image
+        self.handedness = 0.5
 
     def run(self, patch: np.ndarray) -> tuple[np.ndarray, float]:
         """The model's points (21 x 3, in its 224 px input's pixels) and hand-presence score."""
@@ -154,7 +156,8 @@ class HandLandmarker:
         else:
             pixels = self._pixels
             np.multiply(patch, np.float32(1 / 255), out=pixels[0])
-        found, presence = self._session.run(self._outputs, {self._input: pixels})
+        found, presence, *handedness = self._session.run(self._outputs, {self._input: pixels})
+        self.handedness = float(handedness[0].reshape(-1)[0]) if handedness else 0.5
         return found.reshape(POINTS, 3), float(presence.reshape(-1)[0])
 
     def look(self, rgb: np.ndarray, box: Box) -> tuple[np.ndarray, float]:
@@ -212,38 +215,3 @@ def features(points: np.ndarray) -> np.ndarray:
     p = p - p[..., :1, :]
     scale = np.linalg.norm(p[..., :2], axis=-1).max(axis=-1)[..., None, None]
     return (p / np.maximum(scale, 1e-6)).reshape(*p.shape[:-2], FEATURES)
-
-
-class LetterReader(Protocol):
-    def probs(self, feats: np.ndarray) -> np.ndarray: ...
-
-
-class HandReader:
-    """A BGR crop -> (points, probabilities) from its landmarks, or None when no hand is found.
-
-    On video, while no hand is in view it looks for one on every SEARCH_EVERY-th frame only
-    (docs/measurements.md, Speed); `looked` says whether this frame's read looked."""
-
-    def __init__(self, model: LetterReader, video: bool = False):
-        self.model = model
-        self.video = video
-        self.landmarker = HandLandmarker(video)
-        self._misses = 0  # frames since a hand was last found
-        self.looked = False
-
-    def read(self, bgr: np.ndarray, canonical: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
-        self.looked = not (self.video and self._misses % SEARCH_EVERY)
-        if not self.looked:
-            self._misses += 1
-            return None
-        points = self.landmarker.find(bgr, canonical)
-        if points is None:
-            self._misses += 1
-            return None
-        self._misses = 0
-        return points, self.model.probs(features(points)[None])[0]
-
-    def close(self) -> None:
-        """Forget the hand followed so far: the next read looks afresh."""
-        self.landmarker.close()
-        self._misses = 0

@@ -1,12 +1,13 @@
 """Live pipeline speed on this machine's CPU with the shipped model.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_live.py [--seconds 10]
-Prints per-frame processing time (crop + preprocess + inference) p50/p95 on 640x480
-frames one after another (the picture model alone; with hand landmarks on a frame without a
-hand and on Massey hands), then runs the real window (default settings) on a 640x480 30 fps
-video without a hand and on a Massey word video, and reports the pipeline's sustained frames per
-second, its time per frame there (frames 33 ms apart, with the GUI drawing) and the longest
-stall of the GUI event loop.
+Prints per-frame processing time (finding the hand, crop, preprocess, inference) p50/p95 on
+640x480 frames one after another, apart for search frames (palm detector), follow frames (the
+landmark model alone) and picture reads: the picture model alone; with hand landmarks on frames
+without a hand, a Massey hand filling the box and one anywhere in a room; then runs the real
+window (default settings) on a 640x480 30 fps video without a hand and on a Massey word video,
+and reports the pipeline's sustained frames per second, its time per frame there (frames 33 ms
+apart, with the GUI drawing) and the longest stall of the GUI event loop.
 """
 
 import argparse
@@ -53,7 +54,28 @@ def hand_frames(folder: str, frames: int = 300) -> list[np.ndarray]:
     return out
 
 
-def per_frame(video: Path, massey_folder: str, frames: int = 300) -> None:
+def room_frames(folder: str, rooms: str, frames: int = 300) -> list[np.ndarray]:
+    """640x480 frames of a Massey hand somewhere in a room (bench/room_frames.py), a new photo and
+    place every 30 frames, with a slight tremor; or []."""
+    import massey
+    import room_frames
+    photos = massey.photos(folder)[::60]
+    backgrounds = sorted(Path(rooms).glob("*.jpg"))[:room_frames.ROOMS_WITHOUT_HANDS] if Path(rooms).is_dir() else []
+    if not photos or not backgrounds:
+        return []
+    out = []
+    for i in range(frames):
+        if i % 30 == 0:
+            rng = np.random.default_rng(i)
+            room, hand = cv2.imread(str(backgrounds[i // 30 % len(backgrounds)])), cv2.imread(str(photos[i // 30 % len(photos)]))
+        jitter = np.random.default_rng(i // 30)  # the same place for 30 frames ...
+        frame, _ = room_frames.paste(room, hand, jitter)
+        shake = np.float32([[1, 0, rng.integers(-3, 4)], [0, 1, rng.integers(-3, 4)]])  # ... and a tremor
+        out.append(cv2.warpAffine(frame, shake, (640, 480), borderMode=cv2.BORDER_REPLICATE))
+    return out
+
+
+def per_frame(video: Path, massey_folder: str, rooms: str, frames: int = 300) -> None:
     from asl_desktop.core.recognizer import Recognizer, one_thread_a_frame
     from asl_desktop.live_models import load_hands, load_picture_model
     from asl_runtime.shipped import default_model
@@ -63,21 +85,25 @@ def per_frame(video: Path, massey_folder: str, frames: int = 300) -> None:
     images = [image for ok, image in (cap.read() for _ in range(frames)) if ok]
 
     def report(what: str, frames: list[np.ndarray]) -> None:
-        results = [recognizer.process(img) for img in frames]
-        p50, p95 = np.percentile([r.latency_ms for r in results[10:]], [50, 95])
-        hands = sum(r.prediction.source == "landmarks" for r in results[10:])
-        print(f"per frame ({what}): p50 {p50:.2f} ms, p95 {p95:.2f} ms over {len(results) - 10} frames of 640x480"
-              + (f"; read from landmarks in {hands}" if recognizer.hands else ""))
+        kinds: dict[str, list[float]] = {"search": [], "follow": [], "picture": []}
+        for i, img in enumerate(frames):
+            following = recognizer.hands is not None and recognizer.hands.finder._hand is not None
+            r = recognizer.process(img)
+            if i >= 10:
+                searched = recognizer.hands is not None and recognizer.hands.looked and not following
+                kinds["follow" if following else "search" if searched else "picture"].append(r.latency_ms)
+        parts = [f"{kind} frames {len(ms)}: p50 {np.percentile(ms, 50):.2f} ms, p95 {np.percentile(ms, 95):.2f} ms"
+                 for kind, ms in kinds.items() if ms]
+        print(f"per frame ({what}), 640x480: " + "; ".join(parts))
 
-    for auto in (False, True):
-        recognizer.auto = auto
-        report(f"picture only, {'hand tracking' if auto else 'guide box'}", images)
-    recognizer.auto = False
+    report("picture only, guide box", images)
     recognizer.hands = load_hands(default_model())
-    report("landmarks on, no hand in view: the picture read, or a look for a hand every third frame", images)
-    with_hands = hand_frames(massey_folder, frames)
-    if with_hands:
-        report("landmarks on, a Massey hand in the box", with_hands)
+    report("landmarks on, no hand in view: the picture read, or a search every third frame", images)
+    for what, hands in (("a Massey hand filling the box", hand_frames(massey_folder, frames)),
+                        ("a Massey hand anywhere in a room", room_frames(massey_folder, rooms, frames))):
+        if hands:
+            recognizer.forget_hand()
+            report(f"landmarks on, {what}", hands)
 
 
 def word_video(folder: str, path: Path) -> Path | None:
@@ -127,10 +153,11 @@ def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--seconds", type=float, default=10.0)
     p.add_argument("--massey", default="/tmp/asl/massey-letters", help="Massey photos for frames with a hand")
+    p.add_argument("--rooms", default="/tmp/asl/train/Nothing", help="photos of rooms (bench/room_frames.py)")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         video = make_video(Path(tmp) / "bench.avi", args.seconds + 3)
-        per_frame(video, args.massey)
+        per_frame(video, args.massey, args.rooms)
 
         from pyqtgraph.util.garbage_collector import GarbageCollector
         from PySide6 import QtWebEngineWidgets  # noqa: F401

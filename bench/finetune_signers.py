@@ -1,112 +1,85 @@
-"""Teach it your hand, measured: fine-tune on k photos per letter of one Massey signer, score
-that signer's other photos (does it learn the hand?) and the other four signers (does it
-forget?), for k = 1, 3, 5, 10; time per fine-tune. Writes a plotly report of accuracy vs k.
+"""Teach it your hand, measured as the app does it: for each Massey signer, K photos a letter
+become that person's samples; `asl-train finetune` (`run_finetune`: the picture model and the
+letter network the app pairs with it, no base data, as `asl-train finetune MODEL OWN` runs by
+default) adapts both; then that signer's other photos and the other four signers are read the
+app's way (the hand found in the whole photo, read from its landmarks, else from the picture),
+before and after. Prints the seconds each fine-tune took on this machine.
 
-Run: .venv/bin/python bench/finetune_signers.py [--massey DIR] [--base DATA] [--out DIR]
-(DATA: the base photos to replay, e.g. /tmp/asl/train; without it the early layers are frozen)
+Run: .venv/bin/python bench/finetune_signers.py [--massey DIR] [--k 5] [--signers hand1 ...]
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
-from collections import defaultdict
+import tempfile
+import time
 from pathlib import Path
 
-import cv2
 import numpy as np
-import plotly.graph_objects as go
-import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import massey  # noqa: E402
 
-from asl_runtime.preprocess import to_model_pixels  # noqa: E402
-from asl_runtime.storage import atomic_write, load_checkpoint  # noqa: E402
-from trainer.data import ImageDataset, load_dataset, split_indices  # noqa: E402
-from trainer.finetune import FinetuneConfig, finetune  # noqa: E402
-from trainer.train import predict_pixels, score  # noqa: E402
+from asl_runtime.hands import features  # noqa: E402
+from asl_runtime.shipped import landmark_model_for  # noqa: E402
+from trainer.checkpoint import load_checkpoint  # noqa: E402
+from trainer.data import load_dataset, scan_dataset  # noqa: E402
+from trainer.finetune import FinetuneConfig  # noqa: E402
+from trainer.frame_points import frame_points  # noqa: E402
+from trainer.landmarks import load_landmark_model  # noqa: E402
+from trainer.runs import run_finetune  # noqa: E402
+from trainer.train import predict_pixels  # noqa: E402
 
-KS = (1, 3, 5, 10)
+
+def app_reads(model: Path, landmarks: Path, images: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """The letter the app reads from each photo: landmarks where a hand was found, else the picture."""
+    loaded = load_checkpoint(model)
+    probs = predict_pixels(loaded.model, images, loaded.mean, loaded.std, temperature=loaded.temperature).numpy()
+    found = ~np.isnan(points[:, 0, 0])
+    if found.any():
+        probs[found] = load_landmark_model(landmarks).probs(features(points[found]))
+    return probs.argmax(1)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     massey.add_arguments(ap)
-    ap.add_argument("--base", help="base dataset to replay")
-    ap.add_argument("--base-test", metavar="DATA", help="the base dataset: its seed-0 test split measures forgetting")
-    ap.add_argument("--out", default="finetune-signers.html")
+    ap.add_argument("--k", type=int, default=5, help="samples a letter (default %(default)s)")
+    ap.add_argument("--signers", nargs="*", help="Massey signers to teach it (default: all five)")
+    ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
-    files = massey.photos(args.massey)
-    if not files:
-        return 0
-    torch.set_num_threads(2)
-    base = load_checkpoint(args.model)
-    replay = load_dataset(args.base) if args.base else None
-    forget = None  # the base model's own test split (seed 0, 70/20/10): does it forget the training people?
-    if args.base_test:
-        base_data = load_dataset(args.base_test)
-        _, test_idx, _ = split_indices(len(base_data), 0)
-        forget = base_data.images[test_idx], base_data.labels[test_idx]
-    pixels = np.stack([to_model_pixels(cv2.imread(str(f))) for f in files])
-    labels = np.array([massey.label(f) for f in files])
-    signer = np.array([massey.signer(f) for f in files])
-    rng = np.random.default_rng(0)
+    folder, model = Path(args.massey), Path(args.model)
+    members = [m for m, _ in scan_dataset(folder)]
+    data = load_dataset(folder, size=load_checkpoint(model).input_size)
+    points = frame_points(folder)
+    signers = np.array([massey.signer(Path(m)) for m in members])
+    base = app_reads(model, landmark_model_for(model), data.images, points) == data.labels
+    rng = np.random.default_rng(args.seed)
     rows = []
-    for s in sorted(set(signer)):
-        mine, others = np.flatnonzero(signer == s), np.flatnonzero(signer != s)
-        per_letter = defaultdict(list)
-        for i in rng.permutation(mine):
-            per_letter[labels[i]].append(i)
-        fewest = min(len(v) for v in per_letter.values())
-
-        def acc(model, idx):
-            return score(predict_pixels(model, pixels[idx], base.mean, base.std), labels[idx])["accuracy"]
-
-        before_others = acc(base.model, others)
-
-        def acc_base(model):
-            if forget is None:
-                return None
-            return score(predict_pixels(model, forget[0], base.mean, base.std), forget[1])["accuracy"]
-
-        before_base = acc_base(base.model)
-        for k in KS:
-            if k >= fewest:
-                continue  # keep at least one photo per letter to score
-            train = np.concatenate([v[:k] for v in per_letter.values()])
-            rest = np.setdiff1d(mine, train)
-            own = ImageDataset(pixels[train], labels[train], f"{s}, {k} per letter")
-            result = finetune(base, own, FinetuneConfig(holdout=0.0), replay=replay)
-            row = dict(signer=s, k=k, own_before=acc(base.model, rest), own_after=acc(result.model, rest),
-                       others_before=before_others, others_after=acc(result.model, others),
-                       seconds=result.seconds, frozen=result.frozen, base_before=before_base,
-                       base_after=acc_base(result.model))
-            rows.append(row)
-            print(f"{s} k={k:2d}: this signer's other photos {row['own_before']:.3f} -> {row['own_after']:.3f}; "
-                  f"other signers {row['others_before']:.3f} -> {row['others_after']:.3f}; "
-                  + (f"training people's test photos {before_base:.3f} -> {row['base_after']:.3f}; " if forget else "")
-                  + f"{row['seconds']:.0f} s{' (frozen)' if row['frozen'] else ''}", flush=True)
-    fig = go.Figure()
-    for key, name in (("own_after", "this signer, after"), ("others_after", "other signers, after")):
-        means = [np.mean([r[key] for r in rows if r["k"] == k]) for k in KS if any(r["k"] == k for r in rows)]
-        fig.add_scatter(x=[k for k in KS if any(r["k"] == k for r in rows)], y=means, name=name, mode="lines+markers")
-    before = np.mean([r["own_before"] for r in rows if r["k"] == 1])
-    fig.add_hline(y=before, line_dash="dot", annotation_text="this signer, before")
-    fig.update_layout(xaxis_title="samples per letter (k)", yaxis_title="accuracy", yaxis_range=[0, 1.02],
-                      title="Fine-tuning on one Massey signer at a time (mean over signers)")
-    atomic_write(Path(args.out), lambda t: fig.write_html(t, include_plotlyjs=True))
-    for k in KS:
-        sel = [r for r in rows if r["k"] == k]
-        if sel:
-            print(f"k={k:2d} ({len(sel)} signers): this signer {np.mean([r['own_before'] for r in sel]):.3f} -> "
-                  f"{np.mean([r['own_after'] for r in sel]):.3f}; others {np.mean([r['others_before'] for r in sel]):.3f}"
-                  f" -> {np.mean([r['others_after'] for r in sel]):.3f}; "
-                  + (f"training people {np.mean([r['base_before'] for r in sel]):.3f} -> "
-                     f"{np.mean([r['base_after'] for r in sel]):.3f}; " if forget else "")
-                  + f"{np.mean([r['seconds'] for r in sel]):.0f} s each")
-    print(f"report: {args.out}")
+    for signer in args.signers or sorted(set(signers)):
+        mine = np.flatnonzero(signers == signer)
+        own = np.concatenate([rng.permutation(mine[data.labels[mine] == c])[:args.k] for c in np.unique(data.labels[mine])])
+        rest, others = np.setdiff1d(mine, own), np.flatnonzero(signers != signer)
+        with tempfile.TemporaryDirectory() as tmp:
+            for i in own:  # the samples, as the My signs tab keeps them: a folder a sign
+                target = Path(tmp, "own", Path(members[i]).parent.name)
+                target.mkdir(parents=True, exist_ok=True)
+                shutil.copy(folder / members[i], target)
+            started = time.perf_counter()
+            out = run_finetune(model, Path(tmp, "own"), Path(tmp, "run"), FinetuneConfig(seed=args.seed),
+                               landmarks=landmark_model_for(model))
+            seconds = time.perf_counter() - started
+            after = app_reads(out.checkpoint, out.checkpoint.with_name("landmarks.pt"), data.images, points) == data.labels
+        rows.append((signer, len(own), base[rest].mean(), after[rest].mean(), base[others].mean(),
+                     after[others].mean(), seconds))
+        print(f"{signer}: {len(own)} samples; their other {len(rest)} photos {rows[-1][2]:.3f} -> {rows[-1][3]:.3f}; "
+              f"the other signers {rows[-1][4]:.3f} -> {rows[-1][5]:.3f}; {seconds:.0f} s", flush=True)
+    mean = np.mean([r[2:] for r in rows], axis=0)
+    print(f"mean over {len(rows)} signers: own {mean[0]:.3f} -> {mean[1]:.3f}, others {mean[2]:.3f} -> {mean[3]:.3f}, "
+          f"{mean[4]:.0f} s a fine-tune")
     return 0
 
 

@@ -13,8 +13,9 @@ import torch
 
 from asl_desktop.core.recognizer import Classifier, Recognizer
 from asl_desktop.core.region import GuideBox
-from asl_runtime import hands, shipped
-from asl_runtime.hands import HandLandmarker, HandReader, features, landmark_onnx, original_landmark_onnx
+from asl_runtime import finder, hands, shipped
+from asl_runtime.finder import Hand, HandReader
+from asl_runtime.hands import HandLandmarker, features, landmark_onnx, original_landmark_onnx
 from asl_runtime.labels import CLASSES
 from asl_runtime.model_files import LetterModel, ModelFileError
 from trainer import landmark_training
@@ -107,25 +108,29 @@ class FakeReader:
     def __init__(self, points=None, letter="B"):
         self.points, self.letter = points, letter
 
-    def read(self, bgr, canonical=None):
+    def read(self, rgb, guide, anywhere=True):
         if self.points is None:
             return None
         probs = np.full(len(CLASSES), 0.01)
         probs[CLASSES.index(self.letter)] = 1 - 0.01 * (len(CLASSES) - 1)
-        return self.points.copy(), probs
+        return Hand(self.points.copy(), 0.99, True, (0.0, 0.0, 1.0, 0.0)), probs
 
 
 def test_the_letter_comes_from_the_landmarks_when_a_hand_is_found_else_from_the_picture(tiny_model):
     frame = np.zeros((200, 300, 3), np.uint8)
+    frame[60:101, 100:141] = 255  # where the hand is: the crop a sample keeps
     guide = GuideBox(0.5, 0.5, 0.5)  # a 100 px box at (100, 50)
     points = np.zeros((21, 3), np.float32)
-    points[:, 0], points[:, 1] = 10, 20  # in the crop
+    points[:, 0], points[:, 1] = 110, 70  # in the camera's frame
+    points[1, :2] = 130, 90
     recognizer = Recognizer(Classifier.from_path(tiny_model), guide, hands=FakeReader(points, "B"))
     r = recognizer.process(frame)
     assert r.prediction.source == "landmarks" and r.prediction.label == "B" and r.prediction.top[0][0] == "B"
-    assert r.box == (100, 50, 100) and np.allclose(r.points[0], (110, 70))  # drawn where the hand is
-    recognizer.mirror = True  # the view is mirrored: so are the points drawn on it
-    assert np.allclose(recognizer.process(frame).points[0], (190, 70))
+    assert r.tracked and np.allclose(r.points[0], (110, 70))  # drawn where the hand is
+    assert r.box == (107, 67, 26) and r.hand.min() == 255  # the box around the hand, cropped from it
+    recognizer.mirror = True  # the view is mirrored: so are the points and the box drawn on it
+    r = recognizer.process(frame)
+    assert np.allclose(r.points[0], (190, 70)) and r.box == (300 - 107 - 26, 67, 26) and r.hand.min() == 255
     recognizer.hands = FakeReader(None)
     r = recognizer.process(frame)
     assert r.prediction.source == "picture" and r.points is None
@@ -136,7 +141,7 @@ def test_with_no_hand_in_view_a_frame_looks_for_one_or_reads_the_picture_never_b
     class Searching(FakeReader):  # no hand; looks on every third frame, as HandReader on video
         frames = 0
 
-        def read(self, bgr, canonical=None):
+        def read(self, rgb, guide, anywhere=True):
             self.looked, self.frames = self.frames % 3 == 0, self.frames + 1
             return None
 
@@ -325,9 +330,9 @@ def test_a_new_source_looks_for_the_hand_afresh():
     reader = HandReader(LetterModel.load(shipped.shipped_landmark_model()), video=True)
     session = LiveSession(Speller(), classifier=Classifier.from_path(shipped.default_model()), hands=reader)
     boxes, hand = [], turned(upright_hand(), 0.0, about=(37.0, 53.0))
-    reader.landmarker.look = lambda rgb, box: (boxes.append(box), (hand, 0.9))[1]
-    frame = np.zeros((120, 120, 3), np.uint8)
-    first_look = hands.whole_crop(np.zeros((64, 64, 3), np.uint8))
+    reader.finder.landmarker.look = lambda rgb, box: (boxes.append(box), (hand, 0.9))[1]
+    frame = np.zeros((120, 120, 3), np.uint8)  # no palm: the guide square is read whole
+    first_look = hands.whole_crop(frame)
     for t in (0.0, 0.1):
         session.process(frame, t)
     assert boxes == [first_look, hands.box_around(hand)]  # then it followed the hand
@@ -349,7 +354,7 @@ def test_the_shipped_landmark_model_loads_and_reads_nothing_without_a_hand():
     assert model.meta["classes"] == list(CLASSES) and model.temperature > 0
     reader = HandReader(model, video=True)
     try:
-        assert reader.read(np.zeros((120, 120, 3), np.uint8)) is None
+        assert reader.read(np.zeros((120, 160, 3), np.uint8), (20, 0, 120)) is None
     finally:
         reader.close()
     with torch.no_grad():
@@ -396,23 +401,23 @@ def test_while_no_hand_is_in_view_the_live_reader_looks_on_every_third_frame_onl
     from trainer.landmarks import LandmarkModel
     searches = []
 
-    class Detector:  # counts the searches
-        def __init__(self, video):
-            self.points = None
+    class Finder:  # counts the searches
+        def __init__(self, video, which=None):
+            self.hand = None
 
-        def find(self, bgr, canonical=None):
+        def find(self, rgb, guide, anywhere):
             searches.append(1)
-            return self.points
+            return self.hand
 
-    monkeypatch.setattr(hands, "HandLandmarker", Detector)
+    monkeypatch.setattr(finder, "HandFinder", Finder)
     reader = HandReader(LandmarkModel(LandmarkNet().eval(), 1.0, {}), video=True)
-    crop = np.zeros((64, 64, 3), np.uint8)
-    assert all(reader.read(crop) is None for _ in range(9)) and len(searches) == 3
-    reader.landmarker.points = hand(np.random.default_rng(0), 1).astype(np.float32)
-    assert all(reader.read(crop) is not None for _ in range(6)) and len(searches) == 9  # then every frame
+    frame, guide = np.zeros((64, 64, 3), np.uint8), (0, 0, 64)
+    assert all(reader.read(frame, guide) is None for _ in range(9)) and len(searches) == 3
+    reader.finder.hand = Hand(hand(np.random.default_rng(0), 1).astype(np.float32), 0.9, True, (0, 0, 1, 0))
+    assert all(reader.read(frame, guide) is not None for _ in range(6)) and len(searches) == 9  # then every frame
     photos = HandReader(LandmarkModel(LandmarkNet().eval(), 1.0, {}), video=False)
     searches.clear()
-    assert all(photos.read(crop) is None for _ in range(4)) and len(searches) == 4  # photos: every one
+    assert all(photos.read(frame, guide) is None for _ in range(4)) and len(searches) == 4  # photos: every one
 
 
 def reads_the_picture_saying(reason: str, qtbot, tiny_model, tmp_path, capsys):

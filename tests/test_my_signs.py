@@ -112,11 +112,17 @@ def test_finetune_cli_writes_a_run_and_improves_held_back_samples(tmp_path, tiny
     assert train_cli(["finetune", str(tiny_model), str(own), "--out", str(out), "--base", str(base),
                       "--epochs", "15"]) == 0
     printed = capsys.readouterr().out
-    assert {p.name for p in out.iterdir()} == {"model.pt", "model.onnx", "report.html", "metrics.json"}
+    assert {p.name for p in out.iterdir()} == {"model.pt", "model.onnx", "landmarks.pt", "landmarks.onnx",
+                                               "report.html", "metrics.json"}  # the letter network adapted too
     import json
     f = json.loads((out / "metrics.json").read_text())["finetune"]
     assert f["held_back_after"] >= f["held_back_before"] + 0.4 and not f["frozen_early_layers"]
     assert "before" in printed and load_checkpoint(out / "model.pt").meta["fine_tuned_from"] == str(tiny_model)
+    assert "hand landmarks" in printed
+    picture = tmp_path / "picture"
+    assert train_cli(["finetune", str(tiny_model), str(own), "--out", str(picture), "--no-landmarks",
+                      "--epochs", "1"]) == 0
+    assert not (picture / "landmarks.pt").exists()
 
 
 def test_the_box_moved_in_my_signs_is_the_live_box(qtbot, window):

@@ -11,7 +11,9 @@
            --output mediapipe_hand_landmark_lite.onnx
 
    That file ships as `resources/models/hand_landmark_lite_original.onnx`: letter networks
-   learn from its points.
+   learn from its points. The palm detector, `resources/models/palm_detection_lite.onnx`, is
+   `mediapipe/modules/palm_detection/palm_detection_lite.tflite` of the same wheel converted by
+   the same command, and ships as converted (`asl_runtime/palms.py`).
 
 2. Make it sturdy on worse pictures, which writes `resources/models/hand_landmark_lite.onnx`:
    `tools/sturdy_landmarks.py DATA` (its teacher, `--source`, is the shipped original).

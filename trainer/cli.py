@@ -101,7 +101,8 @@ def cmd_finetune(args) -> int:
     bar, progress = _load_bar("reading images")
     try:
         result = run_finetune(args.model, args.own, out, cfg, callback, base_path=args.base,
-                              unseen_path=args.unseen, load_progress=progress, landmarks=args.landmarks)
+                              unseen_path=args.unseen, load_progress=progress,
+                              landmarks=None if args.picture_only else args.landmarks or landmark_model_for(args.model))
     finally:
         bar.close()
         callback.close()
@@ -211,8 +212,12 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--epochs", type=int, help=f"passes over your samples (default {FinetuneConfig.epochs})")
     f.add_argument("--seed", type=int)
     f.add_argument("--unseen", metavar="DIR", help="labelled photos of other people, scored before and after")
-    f.add_argument("--landmarks", metavar="MODEL", help="a hand-landmark model (e.g. resources/models/landmarks.pt) "
-                   "to adapt to your samples too; it is written beside the new model")
+    adapting = f.add_mutually_exclusive_group()
+    adapting.add_argument("--landmarks", metavar="MODEL", help="the hand-landmark model to adapt to your samples too, "
+                          "written beside the new model (default: the one the app pairs with MODEL: landmarks.pt "
+                          "beside it, else the shipped one), as the My signs tab does")
+    adapting.add_argument("--no-landmarks", dest="picture_only", action="store_true",
+                          help="adapt the picture model alone (the app reads it only when no hand is found)")
     f.set_defaults(func=cmd_finetune)
     c = sub.add_parser("calibrate", help="fit a model's confidence temperature on its validation split")
     c.add_argument("model", help="checkpoint to update (in place, atomically)")

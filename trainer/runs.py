@@ -14,10 +14,11 @@ from asl_runtime.hands import features
 from asl_runtime.preprocess import CANONICAL_SIZE
 
 from .checkpoint import load_checkpoint, save_checkpoint
-from .data import DatasetSummary, Progress, load_dataset, split_indices
+from .data import DatasetError, DatasetSummary, Progress, load_dataset, split_indices
 from .finetune import FinetuneConfig, finetune, holdout_split
 from .finetune import summary as finetune_summary
-from .landmark_training import extract_points, finetune_landmarks
+from .frame_points import frame_points
+from .landmark_training import finetune_landmarks
 from .landmarks import load_landmark_model, save_landmark_model
 from .outputs import check_out_dir, run_folder
 from .report import write_report
@@ -146,16 +147,18 @@ def evaluate_model(model_path: str | Path, data_path: str | Path, out_dir: str |
                    hands_progress: Progress | None = None) -> tuple[dict, Path | None]:
     """Score a checkpoint on any labelled folder; optionally write a report there.
 
-    With a hand-landmark model, photos where a hand is found are read from its landmarks and
-    the rest from the picture, as the live tab does."""
+    With a hand-landmark model, photos where a hand is found (anywhere in the photo, as the app
+    finds it in a frame: `frame_points`) are read from its landmarks and the rest from the
+    picture, as the live tab does."""
     loaded = load_checkpoint(model_path)
     data = load_dataset(data_path, size=loaded.input_size, min_classes=1, progress=load_progress)
     probs = predict_pixels(loaded.model, data.images, loaded.mean, loaded.std, temperature=loaded.temperature)
     extra = {}
     if landmarks:
         hand_model = load_landmark_model(landmarks)
-        points = extract_points(load_dataset(data_path, size=CANONICAL_SIZE, min_classes=1).images, hands_progress,
-                                live=True)
+        points = frame_points(data_path, hands_progress)
+        if len(points) != len(data.labels):  # the photos changed between the two reads
+            raise DatasetError(f"{data_path}: the photos changed while they were read; evaluate again")
         found = ~np.isnan(points[:, 0, 0])
         picture_alone = score(probs, data.labels)["accuracy"]
         if found.any():

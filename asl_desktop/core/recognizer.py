@@ -9,13 +9,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from asl_runtime.hands import HandReader
+from asl_runtime.finder import HandReader
 from asl_runtime.labels import CLASSES
 from asl_runtime.model_files import PictureModel
 from asl_runtime.preprocess import CANONICAL_SIZE, canonical_rgb, shrink
 from asl_runtime.shipped import onnx_for
 
-from .region import GuideBox, HandTracker, crop
+from .region import GuideBox, clamp_square, crop
 
 
 def one_thread_a_frame() -> None:
@@ -53,6 +53,7 @@ class FrameResult:
     latency_ms: float              # crop + preprocess + inference
     points: np.ndarray | None = None  # the hand's 21 landmarks (x, y in the frame as shown), when read from them
     mirrored: bool = False         # shown mirrored (selfie view)
+    which: str | None = None       # the hand read: "right" or "left" (the signer's), when one is found
 
 
 class Classifier:
@@ -74,15 +75,24 @@ class Classifier:
         return Prediction.from_probs(self.model.probs(pixels[None])[0], "picture", k)
 
 
+def hand_square(points: np.ndarray, width: int, height: int, margin: float = 1.3) -> tuple[int, int, int]:
+    """The square around a hand's points, with a margin, kept inside the frame: the crop a
+    My signs sample keeps and the view draws."""
+    lo, hi = points[:, :2].min(0), points[:, :2].max(0)
+    side = int(max(hi - lo) * margin)
+    cx, cy = (lo + hi) / 2
+    return clamp_square(int(cx - side / 2), int(cy - side / 2), side, width, height)
+
+
 class Recognizer:
-    """Finds the crop (tracker or guide box) and classifies it:
-    from the hand's landmarks when a `HandReader` is given and finds a hand, else from the
-    picture.
+    """Finds the hand and reads its letter: from the hand's landmarks when a `HandReader` is
+    given and finds a hand (anywhere in the frame with `anywhere`, else inside the guide box),
+    else from the picture in the guide box.
 
     The boxes are in the frame as the user sees it, mirrored when asked (the view mirrors the
-    image as it draws it); the models always see the crop unmirrored, so the mirror setting
-    changes what the user sees, never what is spelled: the window and `transcribe` agree on
-    the same video.
+    image as it draws it); the models always see the camera's image unmirrored, so the mirror
+    setting changes what the user sees, never what is spelled: the window and `transcribe`
+    agree on the same video.
 
     A frame is read from the picture or from the hand's shape, never both: on a frame where
     the `HandReader` looked for a hand (every third, while none is in view) and found none,
@@ -90,46 +100,47 @@ class Recognizer:
     """
 
     def __init__(self, classifier: Classifier, guide: GuideBox | None = None,
-                 mirror: bool = False, auto: bool = False, hands: HandReader | None = None):
+                 mirror: bool = False, anywhere: bool = True, hands: HandReader | None = None):
         self.classifier = classifier
         self.guide = guide or GuideBox()
         self.mirror = mirror
-        self.auto = auto
+        self.anywhere = anywhere
         self.hands = hands
-        self.tracker = HandTracker()
         self._picture: Prediction | None = None  # the previous frame's picture read, if it was one
 
     def forget_hand(self) -> None:
-        """A new source: the hand followed so far (skin tracker, landmark box) is looked for afresh."""
-        self.tracker.reset()
+        """A new source: the hand followed so far is looked for afresh."""
         if self.hands is not None:
             self.hands.close()
+
+    def _flip(self, box: tuple[int, int, int], width: int) -> tuple[int, int, int]:
+        """A square between the camera's image and the view (mirrored or not)."""
+        x, y, side = box
+        return (width - x - side, y, side) if self.mirror else box
 
     def process(self, image: np.ndarray, timestamp: float = 0.0) -> FrameResult:
         started = time.perf_counter()
         h, w = image.shape[:2]
-        found = self.tracker.find(image) if self.auto else None  # in the camera's image
-        tracked = found is not None
-        if found is not None and self.mirror:
-            found = (w - found[0] - found[2], found[1], found[2])
-        box = found or self.guide.to_pixels(w, h)
-        x, y, side = box  # the models see the crop as the camera did: mirroring is for the viewer
-        hand = crop(image, (w - x - side, y, side) if self.mirror else box)
-        size = self.classifier.input_size
-        canon = canonical_rgb(hand, max(CANONICAL_SIZE, size))  # the path every training photo took
-        pixels = shrink(canon, size)
-        read = self.hands.read(hand, canon if size <= CANONICAL_SIZE else None) if self.hands else None
+        guide = self._flip(self.guide.to_pixels(w, h), w)  # in the camera's image
+        read = None
+        if self.hands is not None:
+            read = self.hands.read(cv2.cvtColor(image, cv2.COLOR_BGR2RGB), guide, self.anywhere)
         points, picture = None, None
+        box = guide if read is None else hand_square(read[0].points, w, h)
+        hand = crop(image, box)
+        size = self.classifier.input_size
+        pixels = shrink(canonical_rgb(hand, max(CANONICAL_SIZE, size)), size)  # as every training photo
         if read is None and self.hands is not None and self.hands.looked and self._picture is not None:
             prediction = self._picture  # this frame's time went to looking for a hand
         elif read is None:
             prediction = picture = self.classifier.predict_pixels(pixels)
         else:
-            points, probs = read
-            prediction = Prediction.from_probs(probs, "landmarks")
-            points = points[:, :2] + box[:2]
-            if self.mirror:  # the points were found in the unmirrored crop
-                points[:, 0] = 2 * box[0] + hand.shape[1] - points[:, 0]
+            prediction = Prediction.from_probs(read[1], "landmarks")
+            points = read[0].points[:, :2].copy()
+            if self.mirror:
+                points[:, 0] = w - points[:, 0]
         self._picture = picture
         latency = (time.perf_counter() - started) * 1000
-        return FrameResult(image, box, tracked, hand, pixels, prediction, timestamp, latency, points, self.mirror)
+        which = None if read is None else "right" if read[0].right else "left"
+        return FrameResult(image, self._flip(box, w), read is not None, hand, pixels, prediction, timestamp,
+                           latency, points, self.mirror, which)

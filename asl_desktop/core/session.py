@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from asl_runtime.hands import HandReader
+from asl_runtime.finder import HandReader, Which
 
 from .recognizer import Classifier, FrameResult, Recognizer
 from .region import GuideBox
@@ -36,7 +36,7 @@ class Step:
 
 class LiveSession:
     def __init__(self, speller: Speller, guide: GuideBox | None = None, mirror: bool = False,
-                 auto: bool = False, classifier: Classifier | None = None, vocabulary: Vocabulary | None = None,
+                 anywhere: bool = True, classifier: Classifier | None = None, vocabulary: Vocabulary | None = None,
                  hands: HandReader | None = None):
         self._lock = threading.Lock()
         self.speller = speller
@@ -45,8 +45,9 @@ class LiveSession:
         self.space_accepts = False      # the space sign takes the top suggestion
         self.suggestions: list[str] = []
         self.transcript = speller.transcript
-        self._region = (guide or GuideBox(), mirror, auto)
+        self._region = (guide or GuideBox(), mirror, anywhere)
         self.hands = hands
+        self._which: Which = hands.which if hands is not None else None
         self.recognizer = Recognizer(classifier, *self._region, hands) if classifier else None
         self.paused = False
         self.spelling = True  # False while frames are recorded as samples: read, not spelled
@@ -146,18 +147,27 @@ class LiveSession:
         returns the reader it replaces, for the caller to close."""
         with self._lock:
             old, self.hands = self.hands, hands
+            if hands is not None:
+                hands.which = self._which
             if self.recognizer is not None:
                 self.recognizer.hands = hands
             return old
 
-    def set_region(self, guide: GuideBox | None = None, mirror: bool | None = None,
-                   auto: bool | None = None) -> None:
+    def set_hand(self, which: Which) -> None:
+        """With two hands in view, read the signer's "right" or "left" one (None: either)."""
         with self._lock:
-            old_guide, old_mirror, old_auto = self._region
+            self._which = which
+            if self.hands is not None:
+                self.hands.which = which
+
+    def set_region(self, guide: GuideBox | None = None, mirror: bool | None = None,
+                   anywhere: bool | None = None) -> None:
+        with self._lock:
+            old_guide, old_mirror, old_anywhere = self._region
             self._region = (guide or old_guide, old_mirror if mirror is None else mirror,
-                            old_auto if auto is None else auto)
+                            old_anywhere if anywhere is None else anywhere)
             if self.recognizer is not None:
-                self.recognizer.guide, self.recognizer.mirror, self.recognizer.auto = self._region
+                self.recognizer.guide, self.recognizer.mirror, self.recognizer.anywhere = self._region
 
     def restore_text(self, text: str) -> None:
         """Text from before (the last run, an undone New sentence) in place of the text now."""
