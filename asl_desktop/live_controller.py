@@ -42,7 +42,8 @@ class LiveController(QObject):
         super().__init__(parent)
         self.guide = GuideBox(settings.read(settings.GUIDE_CX), settings.read(settings.GUIDE_CY),
                               settings.read(settings.GUIDE_SIZE))
-        self.session = LiveSession(Speller(settings.read(settings.THRESHOLD), settings.read(settings.HOLD)),
+        self.session = LiveSession(Speller(settings.read(settings.THRESHOLD), settings.read(settings.HOLD),
+                                           settle=not settings.read(settings.HOLD_TO_COMMIT)),
                                    self.guide, settings.read(settings.MIRROR), settings.read(settings.ANYWHERE))
         self.session.set_words(autocorrect=settings.read(settings.AUTOCORRECT),
                                space_accepts=settings.read(settings.SPACE_ACCEPTS))
@@ -244,6 +245,11 @@ class LiveController(QObject):
     def set_anywhere(self, on: bool) -> None:
         self.session.set_region(anywhere=on)
         settings.write(settings.ANYWHERE, on)
+
+    def set_hold_to_commit(self, on: bool) -> None:
+        """A learner's pace: every letter held `hold` seconds; off, a letter commits as the hand
+        settles on it."""
+        self.session.set_settle(not on)
 
     def set_hand(self, which: str) -> None:
         """The signing hand read with two in view: "right", "left" or "either"."""

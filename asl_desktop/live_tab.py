@@ -141,6 +141,8 @@ class LiveTab(QWidget):
         self.hold.setValue(live.session.speller.hold)
         self.hold.valueChanged.connect(live.set_hold)
         self.hold.setAccessibleName("Seconds a sign is held")
+        self.hold.setToolTip("Seconds a sign read from the picture is held before it commits, and every sign with "
+                             "Text > Hold each letter to commit it; otherwise a letter commits when your hand settles on it")
 
         controls = QGroupBox("Settings")
         form = QFormLayout(controls)

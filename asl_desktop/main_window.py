@@ -163,6 +163,9 @@ class MainWindow(QMainWindow):
                      settings.read(settings.SPACE_ACCEPTS))
         self._action(menu, "&Guess an unclear letter held still", toggle(settings.GUESS, live.set_guessing),
                      None, True, settings.read(settings.GUESS))
+        self._action(menu, "&Hold each letter to commit it (a learner's pace)",
+                     toggle(settings.HOLD_TO_COMMIT, live.set_hold_to_commit), None, True,
+                     settings.read(settings.HOLD_TO_COMMIT))
         self._action(menu, "Add the word to &my words", live.add_word, "Ctrl+D")
         menu.addSeparator()
         speak = self._action(menu, "&Speak the text", lambda: panel.speak(), "Ctrl+Shift+S")

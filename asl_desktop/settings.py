@@ -54,6 +54,7 @@ DIR_TEXT = Key("dirs/text", str, "")
 AUTOCORRECT = Key("text/autocorrect", bool, True)
 SPACE_ACCEPTS = Key("text/space_accepts", bool, False)
 GUESS = Key("text/guess", bool, True)
+HOLD_TO_COMMIT = Key("text/hold_to_commit", bool, False)  # a learner's pace: every letter held
 SPEAK_WORDS = Key("text/speak_words", bool, False)
 SPEAK_SENTENCES = Key("text/speak_sentences", bool, False)
 TEXT_SIZE = Key("text/size", int, 22, 10, 60)

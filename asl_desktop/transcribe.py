@@ -52,7 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Spell the signs in a video, image folder or camera as text.")
     p.add_argument("source", help="video file, image folder, or camera index (0, 1, ...)")
     p.add_argument("--roi", type=_roi, help="hand region X,Y,SIZE in pixels (default: the centred square)")
-    p.add_argument("--hold", type=_positive, default=DEFAULT_HOLD, help="seconds a letter must hold (default %(default)s)")
+    p.add_argument("--hold", type=_positive, default=DEFAULT_HOLD,
+                   help="seconds a letter read from the picture (or every letter, with --hold-to-commit) must hold "
+                   "(default %(default)s)")
+    p.add_argument("--hold-to-commit", action="store_true",
+                   help="commit a letter only once it is held --hold seconds, as a learner may prefer (default: "
+                   "when the hand settles on it, at any pace)")
     p.add_argument("--threshold", type=_share, default=DEFAULT_THRESHOLD,
                    help="minimum confidence (default %(default)s)")
     p.add_argument("--model", default=str(default_model()),
@@ -74,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def transcribe(args) -> str:
+def transcribe(args, commits: list[tuple[float, str]] | None = None) -> str:
+    """The text spelled from `args.source`; `commits`, when given, gets each commit's time and sign."""
     one_thread_a_frame()  # as in the window
     hands = None
     if args.landmarks:
@@ -83,7 +89,7 @@ def transcribe(args) -> str:
             hands.which = args.hand
         except (LandmarksUnavailable, ModelFileError) as exc:
             print(f"warning: reading the picture only: {exc}", file=sys.stderr)
-    session = LiveSession(Speller(args.threshold, args.hold), GuideBox(), False, args.anywhere,
+    session = LiveSession(Speller(args.threshold, args.hold, settle=not args.hold_to_commit), GuideBox(), False, args.anywhere,
                           load_picture_model(args.model),
                           Vocabulary.english() if args.autocorrect else None, hands)
     session.set_words(autocorrect=args.autocorrect)
@@ -97,6 +103,8 @@ def transcribe(args) -> str:
                     h, w = frame.image.shape[:2]
                     session.set_region(guide=GuideBox.from_pixels(*args.roi, w, h))
                 step = session.process(frame.image, frame.timestamp)
+                if step.spelling.committed and commits is not None:
+                    commits.append((frame.timestamp, step.spelling.committed))
                 if step.spelling.committed and args.verbose:
                     guess = "" if step.spelling.sure else "  (best guess)"
                     print(f"{frame.timestamp:7.2f}s  {step.spelling.committed:8s} -> {step.text!r}{guess}", file=sys.stderr)

@@ -4,11 +4,15 @@ character accuracy.
 The Massey photos (five people on black backgrounds, never trained on) become 480x480,
 30 fps videos: each letter is one photo of that signer held for `--hold-seconds` with a
 slight hand tremor (`--still`: without; other photos are then drawn), consecutive letters are
-joined by a few frames of motion-blurred cross-fade, and a doubled letter (the L's of HELLO) gets a hand drop between its two
-photos (the hand slides out of the frame and back). Each video goes through the same code
-as `asl-desktop transcribe` with its defaults.
+joined by `--move-seconds` of motion-blurred cross-fade, and a doubled letter (the L's of
+HELLO) gets a bounce between its two photos (the hand drops by up to a fifth of the frame and
+comes back). `--rate` sets the pace in letters a second instead of the hold. Each video goes
+through the same code as `asl-desktop transcribe` with its defaults (`-- OPTIONS` adds some).
+Prints exact words, character accuracy, letters a second and words a minute, and the time from
+a letter settling to its commit.
 
 Run: .venv/bin/python bench/word_videos.py [--massey DIR] [--model PATH] [--keep DIR] [--seed N] [--still]
+     [--hold-seconds S | --rate R] [--move-seconds S] [-- TRANSCRIBE OPTIONS]
 (DIR defaults to /tmp/asl/massey-letters, unpacked from ../shared/data/massey-letters).
 """
 
@@ -55,25 +59,37 @@ def _blur(img: np.ndarray, length: int) -> np.ndarray:
     return cv2.filter2D(img, -1, kernel)
 
 
-def word_frames(word: str, photos: dict[str, list[Path]], rng: random.Random, hold: float, tremor: bool = True):
-    """The frames of one fingerspelled word (tremor=False: each letter a still picture)."""
+def word_frames(word: str, photos: dict[str, list[Path]], rng: random.Random, hold: float, tremor: bool = True,
+                move: float = 5 / FPS, starts: list[float] | None = None):
+    """The frames of one fingerspelled word (tremor=False: each letter a still picture); `move`:
+    seconds of the motion between two letters; `starts` gets the time each letter settles."""
     pictures = [cv2.resize(cv2.imread(str(rng.choice(photos[c]))), (SIDE, SIDE), interpolation=cv2.INTER_CUBIC)
                 for c in word]
+    frame = 0
     for i, (letter, img) in enumerate(zip(word, pictures)):
-        for _ in range(int(hold * FPS)):  # held, with a slight tremor unless still
+        if starts is not None:
+            starts.append(frame / FPS)
+        for _ in range(max(1, round(hold * FPS))):
+            frame += 1  # held, with a slight tremor unless still
             yield (_shifted(img, rng.gauss(0, 4), rng.gauss(0, 4), 1 + rng.gauss(0, 0.01), rng.gauss(0, 1.5))
                    if tremor else img)
         if i + 1 == len(word):
             break
         nxt = pictures[i + 1]
-        if word[i + 1] == letter:  # a doubled letter: the hand drops out of view and comes back
-            for k in range(1, 7):
-                yield _blur(_shifted(img, 0, k * SIDE / 6), 9)
-            for k in range(6, 0, -1):
-                yield _blur(_shifted(nxt, 0, k * SIDE / 6), 9)
+        if word[i + 1] == letter:  # a doubled letter: the hand bounces (drops a little and comes back)
+            steps = max(2, round(move * FPS))
+            half = steps // 2
+            for k in range(1, half + 1):
+                frame += 1
+                yield _blur(_shifted(img, 0, k * SIDE / 8), 9)
+            for k in range(steps - half, 0, -1):
+                frame += 1
+                yield _blur(_shifted(nxt, 0, k * SIDE / 8), 9)
         else:  # a quick motion-blurred cross-fade to the next handshape
-            for k in range(1, 6):
-                a = k / 6
+            steps = max(1, round(move * FPS))
+            for k in range(1, steps + 1):
+                a = k / (steps + 1)
+                frame += 1
                 yield _blur(cv2.addWeighted(img, 1 - a, nxt, a, 0), 15)
 
 
@@ -99,34 +115,50 @@ def char_accuracy(truth: str, got: str) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     massey.add_arguments(ap)
-    ap.add_argument("--hold-seconds", type=float, default=1.5)
+    ap.add_argument("--hold-seconds", type=float, default=1.5, help="seconds each letter is held")
+    ap.add_argument("--move-seconds", type=float, default=5 / FPS, help="seconds of motion between two letters")
+    ap.add_argument("--rate", type=float, help="letters a second: each held 1/RATE less the move (overrides --hold-seconds)")
     ap.add_argument("--keep", help="write the videos into this folder (default: a temporary one)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--still", action="store_true", help="each letter a still picture, without the tremor")
     ap.add_argument("extra", nargs="*", help="extra transcribe options, after --")
     args = ap.parse_args()
+    hold = 1 / args.rate - args.move_seconds if args.rate else args.hold_seconds
+    if hold <= 0:
+        ap.error("the letters leave no time to hold them: lower --rate or --move-seconds")
     signers = photos_by_signer(Path(args.massey))
     if not signers:
         return 0
     out = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="asl-words-"))
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(args.seed)
-    exact = total = 0
-    chars = []
+    exact = total = letters = 0
+    chars, delays = [], []
+    seconds = 0.0
     started = time.perf_counter()
     for signer, photos in sorted(signers.items()):
         line = []
         for word in WORDS:
-            video = write_video(out / f"{signer}_{word}.avi", word_frames(word, photos, rng, args.hold_seconds, not args.still))
-            got = transcribe(build_parser().parse_args([str(video), "--model", args.model, *args.extra]))
+            starts: list[float] = []
+            frames = list(word_frames(word, photos, rng, hold, not args.still, args.move_seconds, starts))
+            video = write_video(out / f"{signer}_{word}.avi", frames)
+            commits: list[tuple[float, str]] = []
+            got = transcribe(build_parser().parse_args([str(video), "--model", args.model, *args.extra]), commits)
+            letters += len(word)
+            seconds += len(frames) / FPS + args.move_seconds  # and the move to the next word's first letter
+            if got == word and len(commits) == len(word):  # from settling on a letter to its showing
+                delays += [t - start for (t, _), start in zip(commits, starts)]
             exact += got == word
             total += 1
             chars.append(char_accuracy(word, got))
             line.append(f"{word}->{got or '-'}")
         print(f"{signer}: " + "  ".join(line), flush=True)
     print(f"model {args.model}, options {' '.join(args.extra) or '(defaults)'}")
-    print(f"exact words: {exact} of {total} ({exact / total:.0%}); character accuracy {np.mean(chars):.3f}; "
-          f"{time.perf_counter() - started:.0f} s")
+    rate = letters / seconds
+    print(f"{rate:.2f} letters a second ({rate * 60 / 5:.0f} words a minute at 5 letters a word): exact words: "
+          f"{exact} of {total} ({exact / total:.0%}); character accuracy {np.mean(chars):.3f}; from a letter settling "
+          f"to its commit (exact words): median {np.median(delays) * 1000 if delays else float('nan'):.0f} ms, "
+          f"p90 {np.percentile(delays, 90) * 1000 if delays else float('nan'):.0f} ms; {time.perf_counter() - started:.0f} s")
     return 0
 
 

@@ -134,3 +134,78 @@ def test_a_clear_letter_that_turns_unclear_while_held_is_not_guessed_again():
     s = Speller(hold=0.3)
     feed(s, [("L", 0.9, 0.6), ("L", 0.4, 3)])  # committed, then the light changes
     assert s.text == "L"
+
+
+# --- settle: no hold; the hand's points say when it rests on a letter ------------------------------
+
+def hand_at(x: float, rng, shape_seed: int = 0):
+    """21 points of a 100 px hand at x, with a tremor of about a pixel."""
+    import numpy as np
+    shape = np.random.default_rng(shape_seed).uniform(0, 100, (21, 2))
+    return shape + (x, 100) + rng.normal(0, 0.7, (21, 2))
+
+
+def spell(speller: Speller, letters, rate: float, move: float = 0.1, fps: float = 30.0, bounce: bool = True):
+    """Letters at `rate` a second: each settled 1/rate - move s, then `move` s of motion (the hand
+    jumps 30 px a frame), a bounce between doubled letters; returns the commits' times."""
+    import numpy as np
+    rng, t, x, times = np.random.default_rng(0), 0.0, 0.0, []
+    for label in letters:
+        for _ in range(round((1 / rate - move) * fps)):
+            state = speller.update(t, probs(label, 0.9), True, hand_at(x, rng, ord(label)))
+            if state.committed:
+                times.append(t)
+            t += 1 / fps
+        for _ in range(round(move * fps)):
+            x += 30
+            speller.update(t, probs(label, 0.9) if bounce else probs("other0", 0.5), True, hand_at(x, rng, ord(label)))
+            t += 1 / fps
+    return times
+
+
+@pytest.mark.parametrize("rate", [1.0, 2.5, 4.0])
+def test_a_fluent_pace_spells_every_letter_with_no_hold_soon_after_each_settles(rate):
+    s = Speller(settle=True)
+    times = spell(s, "HELLO", rate)
+    assert s.text == "HELLO"  # the two L's: the move between them
+    starts = [i / rate for i in range(5)]
+    assert all(0 < t - start <= 0.2 for t, start in zip(times, starts))  # settle_time and a frame or two
+
+
+def test_a_letter_held_still_commits_once_however_long():
+    s = Speller(settle=True)
+    spell(s, "A", rate=1 / 5)  # held 5 s
+    assert s.text == "A"
+
+
+def test_a_shape_that_never_reads_clearly_is_committed_as_a_best_guess_when_the_hand_moves_on():
+    import numpy as np
+    s = Speller(settle=True)
+    rng = np.random.default_rng(0)
+    t = 0.0
+    for _ in range(9):  # 0.3 s on P against Q
+        s.update(t, {"P": 0.45, "Q": 0.4, "other0": 0.15}, True, hand_at(0, rng))
+        t += 1 / 30
+    assert s.text == ""
+    state = s.update(t, probs("other0", 0.5), True, hand_at(50, rng))  # it moves on
+    assert state.committed == "P" and not state.sure and s.transcript.evidence[-1]["Q"] == pytest.approx(0.4)
+
+
+def test_a_new_shape_reached_slowly_without_a_motion_is_a_new_letter():
+    import numpy as np
+    s = Speller(settle=True)
+    rng = np.random.default_rng(0)
+    t = 0.0
+    for label in "UV":  # the hand does not move: only the fingers' reading changes
+        for _ in range(15):
+            s.update(t, probs(label, 0.9), True, hand_at(0, rng))
+            t += 1 / 30
+    assert s.text == "UV"
+
+
+def test_frames_read_from_the_picture_keep_the_hold():
+    s = Speller(hold=0.5, settle=True)
+    feed(s, [("A", 0.9, 0.3)])
+    assert s.text == ""
+    feed(s, [("A", 0.9, 0.3)], t0=0.3)
+    assert s.text == "A"

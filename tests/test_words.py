@@ -14,6 +14,7 @@ from asl_desktop.core.words import (
     add_user_word,
     autocorrect,
     channels,
+    keeps_sure_letters,
     read_user_words,
     suggest,
 )
@@ -165,3 +166,12 @@ def test_an_own_words_file_that_is_not_utf8_keeps_its_good_lines(tmp_path):
     path = tmp_path / "words.txt"
     path.write_bytes(b"NGAIO\n\xff\xfe\xe9t\xe9\nTAMATI\n")  # Latin-1 bytes in the middle
     assert read_user_words(path) == ["NGAIO", "TAMATI"]
+
+
+def test_autocorrect_never_drops_or_replaces_a_letter_read_clearly(english):
+    sure = [{c: 0.97, "nothing": 0.03} for c in "ASL"]
+    assert autocorrect(english, sure) is None  # ASL stays ASL, however likely AS is
+    assert autocorrect(english, [{c: 0.97} for c in "WORL"]) == "WORLD"  # a missed commit is still added
+    unsure = [*sure[:2], {"L": 0.55, "K": 0.3, "nothing": 0.15}]
+    assert autocorrect(english, [{c: 0.97} for c in "HELO"]) == "HELLO"
+    assert keeps_sure_letters(unsure, "AS") and not keeps_sure_letters(sure, "AS")

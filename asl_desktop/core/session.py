@@ -74,7 +74,7 @@ class LiveSession:
                 raise RuntimeError("no model loaded yet")
             result = self.recognizer.process(image, timestamp)
             p = result.prediction
-            spelling = (self.speller.update(timestamp, p.probs, p.source == "landmarks")
+            spelling = (self.speller.update(timestamp, p.probs, p.source == "landmarks", result.points)
                         if self.spelling and not self.paused else None)
             self._times.append(time.monotonic())
             span = self._times[-1] - self._times[0]
@@ -207,6 +207,12 @@ class LiveSession:
         """Commit an unclear letter held still as a best guess (the speller's patience), or never."""
         with self._lock:
             self.speller.patience = DEFAULT_PATIENCE if on else 0.0
+
+    def set_settle(self, on: bool) -> None:
+        """Commit a letter when the hand settles on it (any pace), or only once held (`hold`)."""
+        with self._lock:
+            self.speller.settle = on
+            self.speller.reset_hold()
 
     def set_threshold(self, value: float) -> None:
         with self._lock:

@@ -16,13 +16,25 @@ time, it is committed as a best guess, with the alternatives the word suggestion
 autocorrect weigh (HELQ becomes HELP). Only frames where a hand was found count
 (`update(..., hand=False)` restarts that wait), and a guessed letter is not guessed again
 until another sign, or no hand, has been on top.
+
+With `settle` (the app's default), frames read from the hand's points need no hold: a letter
+is committed once the hand has settled on a shape for `settle_time` and the probabilities
+averaged over the settled frames are clear, once however long it is held; when the hand moves
+on (its points move faster than MOVE_SPEED hand sizes a second) or leaves before any sign was
+clear, the settled frames' best letter is committed as a best guess. A doubled letter needs
+only the small bounce or slide between the two; a new clear shape reached without a motion
+(a slow change) starts a new letter too. Fluent signers spell about 4 letters a second, which
+a hold of 0.8 s cannot follow (docs/measurements.md, Pace). Frames read from the picture (no
+hand found) keep the hold.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from .transcript import Transcript
 
@@ -33,6 +45,33 @@ DEFAULT_SMOOTH = 0.3
 DEFAULT_REARM = 0.25
 DEFAULT_PATIENCE = 1.3  # x hold (docs/measurements.md, Word videos: best guesses)
 DEFAULT_FLOOR = 0.3
+DEFAULT_SETTLE_TIME = 0.1  # s the hand rests on a shape before its letter can commit
+MOVE_SPEED = 2.0  # hand sizes a second: faster is a move between letters (a tremor is about 0.4)
+
+
+@dataclass
+class Segment:
+    """The frames since the hand settled: their summed probabilities, and what it committed."""
+    start: float
+    end: float = 0.0  # the last frame's time
+    total: dict[str, float] = field(default_factory=dict)
+    frames: int = 0
+    committed: str | None = None
+
+    def add(self, timestamp: float, probs: Mapping[str, float]) -> list[tuple[str, float]]:
+        """Add a frame; the mean probabilities so far, best first."""
+        self.end = timestamp
+        for label, p in probs.items():
+            self.total[label] = self.total.get(label, 0.0) + p
+        self.frames += 1
+        return sorted(((label, p / self.frames) for label, p in self.total.items()), key=lambda lp: -lp[1])
+
+
+def hand_speed(old: np.ndarray, new: np.ndarray, seconds: float) -> float:
+    """How fast a hand's points moved, in hand sizes (the points' larger extent) a second."""
+    size = max(float(np.ptp(new[:, 0])), float(np.ptp(new[:, 1])), 1e-6)
+    moved = float(np.linalg.norm(new[:, :2] - old[:, :2], axis=1).mean())
+    return moved / size / max(seconds, 1e-3)
 
 
 @dataclass
@@ -47,9 +86,14 @@ class SpellerState:
 class Speller:
     def __init__(self, threshold: float = DEFAULT_THRESHOLD, hold: float = DEFAULT_HOLD,
                  margin: float = DEFAULT_MARGIN, smooth: float = DEFAULT_SMOOTH, rearm: float = DEFAULT_REARM,
-                 patience: float = DEFAULT_PATIENCE, floor: float = DEFAULT_FLOOR, transcript: Transcript | None = None):
+                 patience: float = DEFAULT_PATIENCE, floor: float = DEFAULT_FLOOR, transcript: Transcript | None = None,
+                 settle: bool = False, settle_time: float = DEFAULT_SETTLE_TIME):
         self.threshold, self.hold, self.margin, self.smooth, self.rearm = threshold, hold, margin, smooth, rearm
         self.patience, self.floor = patience, floor  # patience 0: never guess
+        self.settle, self.settle_time = settle, settle_time
+        self._segment: Segment | None = None             # settle: the frames since the hand settled
+        self._last: tuple[float, np.ndarray] | None = None  # settle: the previous frame's time and points
+        self._frame = 0.0  # settle: seconds between the last two frames
         self.recent: deque[tuple[float, Mapping[str, float]]] = deque()
         self.transcript = transcript or Transcript()
         self._candidate: str | None = None
@@ -65,6 +109,7 @@ class Speller:
         self.recent.clear()
         self._candidate = self._top = None
         self._unsure_since = None
+        self._segment = self._last = None
 
     def start_over(self) -> None:
         """Nothing held or blocked: the next sign starts afresh (a new source, a cleared text)."""
@@ -88,9 +133,18 @@ class Speller:
         n = len(self.recent)
         return sorted(((label, p / n) for label, p in total.items()), key=lambda lp: -lp[1])
 
-    def update(self, timestamp: float, probs: Mapping[str, float], hand: bool = True) -> SpellerState:
+    def update(self, timestamp: float, probs: Mapping[str, float], hand: bool = True,
+               points: np.ndarray | None = None) -> SpellerState:
         """Feed one frame's class probabilities (any subset of labels; missing ones count as 0);
-        `hand`: whether a hand was found in it (only such frames lead to a best guess)."""
+        `hand`: whether a hand was found in it (only such frames lead to a best guess);
+        `points`: the hand's points it was read from (with `settle`, they decide when)."""
+        if self.settle and points is not None:
+            return self._settled(timestamp, probs, points)
+        if self._segment is not None or self._last is not None:  # the hand left: its letter ends
+            guessed = self._end_segment()
+            self._last = None
+            if guessed is not None:
+                return guessed
         ranked = self.average(timestamp, probs)
         best, p1 = ranked[0] if ranked else (None, 0.0)
         p2 = ranked[1][1] if len(ranked) > 1 else 0.0
@@ -142,6 +196,54 @@ class Speller:
             return SpellerState(self.text, label, progress, None, sure=False) if waited >= self.smooth else None
         self.transcript.commit(label, dict(ranked[:5]))
         self._blocked, self._held, self._guessed = label, label, True
+        return SpellerState(self.text, label, 1.0, label, sure=False)
+
+    def _settled(self, timestamp: float, probs: Mapping[str, float], points: np.ndarray) -> SpellerState:
+        last, self._last = self._last, (timestamp, points)
+        recent = self.average(timestamp, probs)
+        if last is not None:
+            self._frame = timestamp - last[0]
+        if last is None or hand_speed(last[1], points, timestamp - last[0]) > MOVE_SPEED:
+            return self._end_segment() or SpellerState(self.text, None, 0.0, None)
+        segment = self._segment
+        if segment is not None and segment.committed is not None and self._clear(recent) \
+                and recent[0][0] not in (segment.committed, "nothing"):
+            segment = None  # a new shape reached slowly, without a move: a new letter
+        if segment is None:
+            segment = self._segment = Segment(timestamp)
+        ranked = segment.add(timestamp, probs)
+        if segment.committed is not None:
+            return SpellerState(self.text, None, 0.0, None)
+        best = ranked[0][0]
+        progress = min(1.0, self._covered(segment) / self.settle_time) if self.settle_time > 0 else 1.0
+        if progress < 1.0 or not self._clear(ranked) or best == "nothing":
+            return SpellerState(self.text, best if ranked[0][1] >= self.floor else None, min(progress, 0.99), None,
+                                sure=self._clear(ranked))
+        self.transcript.commit(best, dict(ranked[:5]))
+        segment.committed = best
+        return SpellerState(self.text, best, 1.0, best)
+
+    def _covered(self, segment: Segment) -> float:
+        """Seconds the segment's frames cover: first to last, and the last one's own time (and a
+        millisecond, so three frames at 30 a second cover 0.1 s despite rounding)."""
+        return segment.end - segment.start + self._frame + 1e-3
+
+    def _clear(self, ranked: list[tuple[str, float]]) -> bool:
+        p1, p2 = ranked[0][1] if ranked else 0.0, ranked[1][1] if len(ranked) > 1 else 0.0
+        return p1 >= self.threshold and p1 - p2 >= self.margin
+
+    def _end_segment(self) -> SpellerState | None:
+        """The hand moved on or left: a settled shape that never read clearly is committed as a
+        best guess (letters only), from the probabilities averaged over its frames."""
+        segment, self._segment = self._segment, None
+        if (segment is None or segment.committed is not None or not self.patience
+                or self._covered(segment) < self.settle_time):
+            return None
+        ranked = sorted(((label, p / segment.frames) for label, p in segment.total.items()), key=lambda lp: -lp[1])
+        label, p = ranked[0]
+        if len(label) != 1 or p < self.floor:
+            return None
+        self.transcript.commit(label, dict(ranked[:5]))
         return SpellerState(self.text, label, 1.0, label, sure=False)
 
     def _progress(self, timestamp: float) -> float:

@@ -38,6 +38,7 @@ P_INSERT = 0.03        # a commit that is not in the word
 P_SWAP = 0.05          # two neighbouring letters committed in the wrong order
 MAX_CHANNEL_COST = 6.0  # autocorrect leaves a non-word alone when no word explains it better than this
 CLEAR_GAIN = math.log(50)  # ... and a real word alone unless another is 50x more likely
+SURE = 0.9  # a letter read at least this likely is never dropped or replaced by autocorrect (ASL stays ASL)
 
 
 def _letters(word: str) -> bool:
@@ -184,10 +185,33 @@ def autocorrect(vocab: Vocabulary, evidence: Sequence[Evidence]) -> str | None:
     if not best or best[0].word == spelled:
         return None
     top = best[0]
+    if not keeps_sure_letters(evidence, top.word):
+        return None
     if spelled in vocab:
         kept = vocab.logp[spelled] + channel(evidence, spelled, False)
         return top.word if top.score - kept >= CLEAR_GAIN else None
     return top.word if top.channel >= -MAX_CHANNEL_COST else None
+
+
+def keeps_sure_letters(evidence: Sequence[Evidence], word: str) -> bool:
+    """Whether `word` comes from the letters spelled by inserting letters (commits missed) and
+    changing or dropping only letters read below SURE: a clear read is what was signed."""
+    spelled = [max(e.items(), key=lambda lp: lp[1]) for e in evidence]
+    reach = [[False] * (len(word) + 1) for _ in range(len(spelled) + 1)]
+    reach[0][0] = True
+    for i in range(len(spelled) + 1):
+        for j in range(len(word) + 1):
+            if not reach[i][j]:
+                continue
+            if j < len(word):
+                reach[i][j + 1] = True  # a letter inserted
+            if i < len(spelled):
+                letter, p = spelled[i]
+                if j < len(word) and (letter == word[j] or p < SURE):
+                    reach[i + 1][j + 1] = True  # kept, or an unsure letter changed
+                if p < SURE:
+                    reach[i + 1][j] = True  # an unsure letter dropped
+    return reach[-1][-1]
 
 
 def add_user_word(word: str, path: Path | None = None) -> None:
