@@ -209,3 +209,15 @@ def test_frames_read_from_the_picture_keep_the_hold():
     assert s.text == ""
     feed(s, [("A", 0.9, 0.3)], t0=0.3)
     assert s.text == "A"
+
+
+def test_a_pause_with_no_hand_in_view_ends_the_word():
+    s = Speller(settle=True)
+    t = spell(s, "HI", rate=2.5) and 1.0
+    for i in range(30):  # 1 s with no hand
+        state = s.update(t + i / 30, {"nothing": 0.9}, hand=False)
+        assert not state.committed or (state.committed == "space" and i / 30 >= 0.5)
+    assert s.text == "HI "
+    for i in range(30):  # a longer pause adds nothing more
+        s.update(t + 1 + i / 30, {"nothing": 0.9}, hand=False)
+    assert s.text == "HI "

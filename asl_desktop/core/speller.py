@@ -21,7 +21,8 @@ With `settle` (the app's default), frames read from the hand's points need no ho
 is committed once the hand has settled on a shape for `settle_time` and the probabilities
 averaged over the settled frames are clear, once however long it is held; when the hand moves
 on (its points move faster than MOVE_SPEED hand sizes a second) or leaves before any sign was
-clear, the settled frames' best letter is committed as a best guess. A doubled letter needs
+clear, the settled frames' best letter is committed as a best guess. No hand in view for
+PAUSE seconds ends the word, as the space sign does. A doubled letter needs
 only the small bounce or slide between the two; a new clear shape reached without a motion
 (a slow change) starts a new letter too. Fluent signers spell about 4 letters a second, which
 a hold of 0.8 s cannot follow (docs/measurements.md, Pace). Frames read from the picture (no
@@ -47,6 +48,7 @@ DEFAULT_PATIENCE = 1.3  # x hold (docs/measurements.md, Word videos: best guesse
 DEFAULT_FLOOR = 0.3
 DEFAULT_SETTLE_TIME = 0.1  # s the hand rests on a shape before its letter can commit
 MOVE_SPEED = 2.0  # hand sizes a second: faster is a move between letters (a tremor is about 0.4)
+PAUSE = 0.5  # s with no hand in view that end the word being spelled (settle)
 
 
 @dataclass
@@ -94,6 +96,7 @@ class Speller:
         self._segment: Segment | None = None             # settle: the frames since the hand settled
         self._last: tuple[float, np.ndarray] | None = None  # settle: the previous frame's time and points
         self._frame = 0.0  # settle: seconds between the last two frames
+        self._away_since: float | None = None  # settle: since when no hand has been in view
         self.recent: deque[tuple[float, Mapping[str, float]]] = deque()
         self.transcript = transcript or Transcript()
         self._candidate: str | None = None
@@ -139,7 +142,12 @@ class Speller:
         `hand`: whether a hand was found in it (only such frames lead to a best guess);
         `points`: the hand's points it was read from (with `settle`, they decide when)."""
         if self.settle and points is not None:
+            self._away_since = None
             return self._settled(timestamp, probs, points)
+        if self.settle and not hand:
+            ended = self._pause(timestamp)
+            if ended is not None:
+                return ended
         if self._segment is not None or self._last is not None:  # the hand left: its letter ends
             guessed = self._end_segment()
             self._last = None
@@ -222,6 +230,16 @@ class Speller:
         self.transcript.commit(best, dict(ranked[:5]))
         segment.committed = best
         return SpellerState(self.text, best, 1.0, best)
+
+    def _pause(self, timestamp: float) -> SpellerState | None:
+        """No hand for PAUSE seconds after a letter: the word ends, as the space sign ends it."""
+        if self._away_since is None:
+            self._away_since = timestamp
+        if timestamp - self._away_since < PAUSE or not self.text or self.text.endswith(" "):
+            return None
+        self._end_segment()
+        self.transcript.commit("space", {})
+        return SpellerState(self.text, "space", 1.0, "space")
 
     def _covered(self, segment: Segment) -> float:
         """Seconds the segment's frames cover: first to last, and the last one's own time (and a
