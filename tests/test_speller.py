@@ -221,3 +221,13 @@ def test_a_pause_with_no_hand_in_view_ends_the_word():
     for i in range(30):  # a longer pause adds nothing more
         s.update(t + 1 + i / 30, {"nothing": 0.9}, hand=False)
     assert s.text == "HI "
+
+
+def test_letters_read_from_the_picture_alone_are_never_split_by_pauses():
+    s = Speller(hold=0.4, settle=True)
+    t = 0.0
+    for label, seconds in (("H", 0.8), ("nothing", 1.0), ("I", 0.8)):  # no hand found, ever
+        for _ in range(round(seconds * 30)):
+            s.update(t, probs(label, 0.9), hand=False)
+            t += 1 / 30
+    assert s.text == "HI"

@@ -97,6 +97,7 @@ class Speller:
         self._last: tuple[float, np.ndarray] | None = None  # settle: the previous frame's time and points
         self._frame = 0.0  # settle: seconds between the last two frames
         self._away_since: float | None = None  # settle: since when no hand has been in view
+        self._hand_seen = False  # settle: a hand was read since the last word ended
         self.recent: deque[tuple[float, Mapping[str, float]]] = deque()
         self.transcript = transcript or Transcript()
         self._candidate: str | None = None
@@ -142,7 +143,7 @@ class Speller:
         `hand`: whether a hand was found in it (only such frames lead to a best guess);
         `points`: the hand's points it was read from (with `settle`, they decide when)."""
         if self.settle and points is not None:
-            self._away_since = None
+            self._away_since, self._hand_seen = None, True
             return self._settled(timestamp, probs, points)
         if self.settle and not hand:
             ended = self._pause(timestamp)
@@ -232,11 +233,15 @@ class Speller:
         return SpellerState(self.text, best, 1.0, best)
 
     def _pause(self, timestamp: float) -> SpellerState | None:
-        """No hand for PAUSE seconds after a letter: the word ends, as the space sign ends it."""
+        """No hand for PAUSE seconds after one was read: the word ends, as the space sign ends it
+        (never while letters come from the picture alone: no hand was ever found)."""
+        if not self._hand_seen:
+            return None
         if self._away_since is None:
             self._away_since = timestamp
         if timestamp - self._away_since < PAUSE or not self.text or self.text.endswith(" "):
             return None
+        self._hand_seen = False
         self._end_segment()
         self.transcript.commit("space", {})
         return SpellerState(self.text, "space", 1.0, "space")
