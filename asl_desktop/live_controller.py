@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
+from asl_runtime.model_files import ModelFileError
+
 from . import settings
 from .core.frames import is_camera_spec
 from .core.region import GuideBox
 from .core.session import LiveSession, Step
 from .core.speller import Speller
 from .core.words import add_user_word, user_words_path
+from .crash import log_exception
+from .live_models import load_motion
 from .threads import WorkerThread
 from .workers import CaptureWorker, FrameSlot, InferenceWorker
 
@@ -42,8 +46,13 @@ class LiveController(QObject):
         super().__init__(parent)
         self.guide = GuideBox(settings.read(settings.GUIDE_CX), settings.read(settings.GUIDE_CY),
                               settings.read(settings.GUIDE_SIZE))
+        try:
+            motion = load_motion()
+        except ModelFileError as exc:  # J and Z then come from their still shapes only
+            motion = None
+            log_exception(exc, "J/Z motion model")
         self.session = LiveSession(Speller(settings.read(settings.THRESHOLD), settings.read(settings.HOLD),
-                                           settle=not settings.read(settings.HOLD_TO_COMMIT)),
+                                           settle=not settings.read(settings.HOLD_TO_COMMIT), motion=motion),
                                    self.guide, settings.read(settings.MIRROR), settings.read(settings.ANYWHERE))
         self.session.set_words(autocorrect=settings.read(settings.AUTOCORRECT),
                                space_accepts=settings.read(settings.SPACE_ACCEPTS))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from asl_runtime.finder import HandReader
 from asl_runtime.model_files import LetterModel, ModelFileError
+from asl_runtime.motion import MotionLetters, motion_model_path
 from asl_runtime.shipped import landmark_model_for, onnx_for
 
 from .core.recognizer import Classifier
@@ -36,3 +37,11 @@ def load_hands(model: str | Path) -> HandReader:
     with `model` (`landmark_model_for`); `hands.LandmarksUnavailable` or ModelFileError say why not."""
     return HandReader(LetterModel.load(exported(landmark_model_for(model))), video=True)
 
+
+
+def load_motion() -> MotionLetters:
+    """The J/Z motion model that ships; ModelFileError says why it cannot be read."""
+    try:
+        return MotionLetters()
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelFileError(f"{motion_model_path()}: J and Z by their motion are off ({exc})") from exc

@@ -17,7 +17,7 @@ from .core.region import GuideBox
 from .core.session import LiveSession
 from .core.speller import DEFAULT_HOLD, DEFAULT_THRESHOLD, Speller
 from .core.words import Vocabulary
-from .live_models import load_hands, load_picture_model
+from .live_models import load_hands, load_motion, load_picture_model
 
 
 def _roi(text: str) -> tuple[int, int, int]:
@@ -89,7 +89,14 @@ def transcribe(args, commits: list[tuple[float, str]] | None = None) -> str:
             hands.which = args.hand
         except (LandmarksUnavailable, ModelFileError) as exc:
             print(f"warning: reading the picture only: {exc}", file=sys.stderr)
-    session = LiveSession(Speller(args.threshold, args.hold, settle=not args.hold_to_commit), GuideBox(), False, args.anywhere,
+    motion = None
+    if args.landmarks and not args.hold_to_commit:
+        try:
+            motion = load_motion()
+        except ModelFileError as exc:
+            print(f"warning: {exc}", file=sys.stderr)
+    speller = Speller(args.threshold, args.hold, settle=not args.hold_to_commit, motion=motion)
+    session = LiveSession(speller, GuideBox(), False, args.anywhere,
                           load_picture_model(args.model),
                           Vocabulary.english() if args.autocorrect else None, hands)
     session.set_words(autocorrect=args.autocorrect)

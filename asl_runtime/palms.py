@@ -76,7 +76,7 @@ def iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 class PalmDetector:
     """Palms in an RGB image of any size, best first."""
 
-    def __init__(self, model: str | Path | None = None, threads: int = 2):
+    def __init__(self, model: str | Path | None = None, threads: int = 1):
         path = Path(model or palm_onnx())
         try:
             self._session = ort_session(str(path), threads)

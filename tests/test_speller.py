@@ -187,7 +187,8 @@ def test_a_shape_that_never_reads_clearly_is_committed_as_a_best_guess_when_the_
         s.update(t, {"P": 0.45, "Q": 0.4, "other0": 0.15}, True, hand_at(0, rng))
         t += 1 / 30
     assert s.text == ""
-    state = s.update(t, probs("other0", 0.5), True, hand_at(50, rng))  # it moves on
+    assert not s.update(t, probs("other0", 0.5), True, hand_at(50, rng)).committed  # a twitch, or ...
+    state = s.update(t + 1 / 30, probs("other0", 0.5), True, hand_at(100, rng))  # ... it moves on
     assert state.committed == "P" and not state.sure and s.transcript.evidence[-1]["Q"] == pytest.approx(0.4)
 
 
@@ -231,3 +232,50 @@ def test_letters_read_from_the_picture_alone_are_never_split_by_pauses():
             s.update(t, probs(label, 0.9), hand=False)
             t += 1 / 30
     assert s.text == "HI"
+
+
+def test_a_held_letter_whose_points_twitch_commits_once_and_a_bounce_commits_it_again():
+    import numpy as np
+    s = Speller(settle=True)
+    rng = np.random.default_rng(0)
+    t = 0.0
+    for i in range(60):  # 2 s of Q, the points jumping now and then (sideways hands), in place
+        jump = 25 if i % 7 == 0 else 0
+        s.update(t, probs("Q", 0.9), True, hand_at(jump, rng) if i % 7 else hand_at(0, rng) + rng.normal(0, 12, (21, 2)))
+        t += 1 / 30
+    assert s.text == "Q"
+    for dy in (20, 40, 20, 0):  # a bounce: down by 0.4 of the hand and back
+        s.update(t, probs("Q", 0.9), True, hand_at(0, rng) + (0, dy))
+        t += 1 / 30
+    for _ in range(10):
+        s.update(t, probs("Q", 0.9), True, hand_at(0, rng))
+        t += 1 / 30
+    assert s.text == "QQ"
+
+
+class FakeMotion:
+    """Reads J once the hand has moved down by more than a hand's size over the window."""
+
+    def read(self, points):
+        drop = points[-1][:, 1].mean() - points[0][:, 1].mean()
+        return ("J", 0.995) if drop > 120 else ("none", 0.99)
+
+
+def test_j_by_its_motion_replaces_its_starting_shape_and_the_corners_it_passed():
+    import numpy as np
+    s = Speller(settle=True, motion=FakeMotion())
+    rng = np.random.default_rng(0)
+    t = 0.0
+    for _ in range(12):  # I held: committed as I
+        s.update(t, probs("I", 0.9), True, hand_at(0, rng, 1))
+        t += 1 / 30
+    assert s.text == "I"
+    for k in range(1, 25):  # the little finger draws the J: the hand drops, pausing at a corner
+        y = min(k, 8) * 8 + max(0, k - 14) * 8
+        s.update(t, probs("I", 0.9), True, hand_at(0, rng, 1) + (0, y))
+        t += 1 / 30
+    assert s.text == "J"
+    for _ in range(20):  # the end pose held: not a new I
+        s.update(t, probs("I", 0.9), True, hand_at(0, rng, 1) + (0, y))
+        t += 1 / 30
+    assert s.text == "J"

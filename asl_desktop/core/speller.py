@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -48,7 +49,21 @@ DEFAULT_PATIENCE = 1.3  # x hold (docs/measurements.md, Word videos: best guesse
 DEFAULT_FLOOR = 0.3
 DEFAULT_SETTLE_TIME = 0.1  # s the hand rests on a shape before its letter can commit
 MOVE_SPEED = 2.0  # hand sizes a second: faster is a move between letters (a tremor is about 0.4)
+MOVE_FRAMES = 2   # ... for this many frames in a row (one is a twitch of the points)
+AWAY = 0.2  # s out of view after which a letter may repeat (a shorter loss is the landmark model's)
+REPEAT_EXCURSION = 0.2  # hand sizes the hand's middle must stray from where a letter committed
+#                         before that letter commits again (the bounce of a doubled letter)
 PAUSE = 0.5  # s with no hand in view that end the word being spelled (settle)
+MOTION_WINDOW = 1.2  # s of the hand's path read for J and Z (settle, with a motion model)
+MOTION_PROB = 0.99   # ... the probability a J or Z needs (bench/jz_motion.py)
+MOTION_REST = 0.4    # s after a J or Z in which no other letter commits (the motion's end is not a letter)
+MOTION_FAMILY = 1.0  # ... and its own shapes (MOTION_STARTS) do not, held as the motion ends
+# a letter committed as the motion began, whose shape is where J or Z starts: replaced by it
+MOTION_STARTS = {"J": {"I", "J", "Y"}, "Z": {"D", "G", "X", "Z", "L", "H"}}
+
+
+class MotionReader(Protocol):
+    def read(self, points: np.ndarray) -> tuple[str, float]: ...
 
 
 @dataclass
@@ -89,10 +104,20 @@ class Speller:
     def __init__(self, threshold: float = DEFAULT_THRESHOLD, hold: float = DEFAULT_HOLD,
                  margin: float = DEFAULT_MARGIN, smooth: float = DEFAULT_SMOOTH, rearm: float = DEFAULT_REARM,
                  patience: float = DEFAULT_PATIENCE, floor: float = DEFAULT_FLOOR, transcript: Transcript | None = None,
-                 settle: bool = False, settle_time: float = DEFAULT_SETTLE_TIME):
+                 settle: bool = False, settle_time: float = DEFAULT_SETTLE_TIME, motion: MotionReader | None = None):
         self.threshold, self.hold, self.margin, self.smooth, self.rearm = threshold, hold, margin, smooth, rearm
         self.patience, self.floor = patience, floor  # patience 0: never guess
         self.settle, self.settle_time = settle, settle_time
+        self.motion = motion  # reads J and Z from the hand's path (settle)
+        self._trail: deque[tuple[float, np.ndarray]] = deque()  # settle: the hand's points, last MOTION_WINDOW s
+        self._last_commit: tuple[float, str] | None = None     # settle: when and what was committed last
+        self._fast = 0            # settle: frames in a row the hand moved fast
+        self._anchor: np.ndarray | None = None  # settle: the hand's middle where the last letter committed
+        self._strayed = 0.0       # settle: the farthest it has been from there since, in hand sizes
+        self._left_at: float | None = None  # settle: when the hand was last lost from view
+        self._motion_until = -1e9  # settle: no other letter before this time (a J or Z just ended)
+        self._motion_label: str | None = None  # ... that J or Z
+        self._commits: deque[tuple[float, str]] = deque(maxlen=8)  # settle: the last letters' times
         self._segment: Segment | None = None             # settle: the frames since the hand settled
         self._last: tuple[float, np.ndarray] | None = None  # settle: the previous frame's time and points
         self._frame = 0.0  # settle: seconds between the last two frames
@@ -113,7 +138,9 @@ class Speller:
         self.recent.clear()
         self._candidate = self._top = None
         self._unsure_since = None
-        self._segment = self._last = None
+        self._segment = self._last = self._anchor = None
+        self._strayed, self._fast = 0.0, 0
+        self._trail.clear()
 
     def start_over(self) -> None:
         """Nothing held or blocked: the next sign starts afresh (a new source, a cleared text)."""
@@ -151,7 +178,7 @@ class Speller:
                 return ended
         if self._segment is not None or self._last is not None:  # the hand left: its letter ends
             guessed = self._end_segment()
-            self._last = None
+            self._last, self._fast, self._left_at = None, 0, timestamp
             if guessed is not None:
                 return guessed
         ranked = self.average(timestamp, probs)
@@ -212,8 +239,19 @@ class Speller:
         recent = self.average(timestamp, probs)
         if last is not None:
             self._frame = timestamp - last[0]
-        if last is None or hand_speed(last[1], points, timestamp - last[0]) > MOVE_SPEED:
+        moved = self._motion_letter(timestamp, points)
+        if moved is not None:
+            return moved
+        if last is None and self._left_at is not None and timestamp - self._left_at >= AWAY:
+            self._anchor, self._strayed = None, REPEAT_EXCURSION  # it left and came back: a letter may repeat
+        self._left_at = None
+        fast = last is None or hand_speed(last[1], points, timestamp - last[0]) > MOVE_SPEED
+        self._fast = self._fast + 1 if fast else 0
+        self._stray(points)
+        if last is None or self._fast >= MOVE_FRAMES:
             return self._end_segment() or SpellerState(self.text, None, 0.0, None)
+        if fast:  # a twitch: not averaged in
+            return SpellerState(self.text, None, 0.0, None)
         segment = self._segment
         if segment is not None and segment.committed is not None and self._clear(recent) \
                 and recent[0][0] not in (segment.committed, "nothing"):
@@ -225,12 +263,64 @@ class Speller:
             return SpellerState(self.text, None, 0.0, None)
         best = ranked[0][0]
         progress = min(1.0, self._covered(segment) / self.settle_time) if self.settle_time > 0 else 1.0
-        if progress < 1.0 or not self._clear(ranked) or best == "nothing":
+        if (progress < 1.0 or not self._clear(ranked) or best == "nothing" or not self._may_repeat(best)
+                or self._after_motion(timestamp, best)):
             return SpellerState(self.text, best if ranked[0][1] >= self.floor else None, min(progress, 0.99), None,
                                 sure=self._clear(ranked))
         self.transcript.commit(best, dict(ranked[:5]))
         segment.committed = best
+        self._committed(timestamp, best)
         return SpellerState(self.text, best, 1.0, best)
+
+    def _stray(self, points: np.ndarray) -> None:
+        """How far (hand sizes) the hand's middle has been from where the last letter committed."""
+        middle = points[:, :2].mean(0)
+        if self._anchor is None:
+            self._anchor = middle
+        size = max(float(np.ptp(points[:, 0])), float(np.ptp(points[:, 1])), 1e-6)
+        self._strayed = max(self._strayed, float(np.linalg.norm(middle - self._anchor)) / size)
+
+    def _after_motion(self, timestamp: float, label: str) -> bool:
+        """Whether a J or Z just ended: no letter for MOTION_REST, none of its shapes for MOTION_FAMILY."""
+        family = MOTION_STARTS.get(self._motion_label or "", set())
+        return timestamp < self._motion_until or (label in family and timestamp < self._motion_until + MOTION_FAMILY)
+
+    def _may_repeat(self, label: str) -> bool:
+        """A letter again right after itself only once the hand has bounced or slid (or left)."""
+        return self._last_commit is None or self._last_commit[1] != label or self._strayed >= REPEAT_EXCURSION
+
+    def _committed(self, timestamp: float, label: str) -> None:
+        self._last_commit = (timestamp, label)
+        self._commits.append((timestamp, label))
+        self._anchor, self._strayed = (self._last[1][:, :2].mean(0) if self._last is not None else None), 0.0
+
+    def _motion_letter(self, timestamp: float, points: np.ndarray) -> SpellerState | None:
+        """J or Z, when the hand's path over the last MOTION_WINDOW seconds draws one: committed,
+        in place of the letter committed as it began if that was its starting shape (I for J)."""
+        self._trail.append((timestamp, points))
+        while timestamp - self._trail[0][0] > MOTION_WINDOW:
+            self._trail.popleft()
+        if self.motion is None or timestamp < self._motion_until + MOTION_WINDOW - MOTION_REST:
+            return None  # one J or Z a motion
+        label, p = self.motion.read(np.stack([pts for _, pts in self._trail]))
+        if label not in MOTION_STARTS or p < MOTION_PROB:
+            return None
+        began = self._trail[0][0]
+        self._trail.clear()
+        # the letters committed while it was drawn (its corners), and its starting shape just before
+        drawn = [c for c in self._commits if c[0] >= began]
+        earlier = [c for c in self._commits if began - 1.0 <= c[0] < began][-1:]
+        if earlier and earlier[0][1] in MOTION_STARTS[label]:
+            drawn = earlier + drawn
+        if drawn and self.text.endswith("".join(c[1] for c in drawn)):
+            for _ in drawn:
+                self.transcript.commit("del", {})
+        self.transcript.commit(label, {label: p})
+        self._segment = Segment(timestamp, committed=label)  # the pose it ends in is not a new letter
+        self._committed(timestamp, label)
+        self._commits.clear()
+        self._motion_until, self._motion_label = timestamp + MOTION_REST, label
+        return SpellerState(self.text, label, 1.0, label)
 
     def _pause(self, timestamp: float) -> SpellerState | None:
         """No hand for PAUSE seconds after one was read: the word ends, as the space sign ends it
@@ -264,9 +354,10 @@ class Speller:
             return None
         ranked = sorted(((label, p / segment.frames) for label, p in segment.total.items()), key=lambda lp: -lp[1])
         label, p = ranked[0]
-        if len(label) != 1 or p < self.floor:
+        if len(label) != 1 or p < self.floor or not self._may_repeat(label) or self._after_motion(segment.end, label):
             return None
         self.transcript.commit(label, dict(ranked[:5]))
+        self._committed(segment.end, label)
         return SpellerState(self.text, label, 1.0, label, sure=False)
 
     def _progress(self, timestamp: float) -> float:
