@@ -109,7 +109,8 @@ class Speller:
         self.patience, self.floor = patience, floor  # patience 0: never guess
         self.settle, self.settle_time = settle, settle_time
         self.motion = motion  # reads J and Z from the hand's path (settle)
-        self._trail: deque[tuple[float, np.ndarray]] = deque()  # settle: the hand's points, last MOTION_WINDOW s
+        # settle: the hand's points and the letter read on top, over the last MOTION_WINDOW s
+        self._trail: deque[tuple[float, np.ndarray, str]] = deque()
         self._last_commit: tuple[float, str] | None = None     # settle: when and what was committed last
         self._fast = 0            # settle: frames in a row the hand moved fast
         self._anchor: np.ndarray | None = None  # settle: the hand's middle where the last letter committed
@@ -239,7 +240,7 @@ class Speller:
         recent = self.average(timestamp, probs)
         if last is not None:
             self._frame = timestamp - last[0]
-        moved = self._motion_letter(timestamp, points)
+        moved = self._motion_letter(timestamp, points, max(probs.items(), key=lambda lp: lp[1])[0] if probs else "")
         if moved is not None:
             return moved
         if last is None and self._left_at is not None and timestamp - self._left_at >= AWAY:
@@ -294,17 +295,21 @@ class Speller:
         self._commits.append((timestamp, label))
         self._anchor, self._strayed = (self._last[1][:, :2].mean(0) if self._last is not None else None), 0.0
 
-    def _motion_letter(self, timestamp: float, points: np.ndarray) -> SpellerState | None:
+    def _motion_letter(self, timestamp: float, points: np.ndarray, top: str) -> SpellerState | None:
         """J or Z, when the hand's path over the last MOTION_WINDOW seconds draws one: committed,
-        in place of the letter committed as it began if that was its starting shape (I for J)."""
-        self._trail.append((timestamp, points))
+        in place of the letter committed as it began if that was its starting shape (I for J).
+        The hand must have shown that shape in the window's first half."""
+        self._trail.append((timestamp, points, top))
         while timestamp - self._trail[0][0] > MOTION_WINDOW:
             self._trail.popleft()
         if self.motion is None or timestamp < self._motion_until + MOTION_WINDOW - MOTION_REST:
             return None  # one J or Z a motion
-        label, p = self.motion.read(np.stack([pts for _, pts in self._trail]))
+        label, p = self.motion.read(np.stack([pts for _, pts, _ in self._trail]))
         if label not in MOTION_STARTS or p < MOTION_PROB:
             return None
+        start = list(self._trail)[:max(1, len(self._trail) // 2)]
+        if not any(read in MOTION_STARTS[label] for _, _, read in start):
+            return None  # it did not begin in its shape (I for J, a pointing index for Z)
         began = self._trail[0][0]
         self._trail.clear()
         # the letters committed while it was drawn (its corners), and its starting shape just before
