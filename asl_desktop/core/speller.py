@@ -298,7 +298,8 @@ class Speller:
     def _motion_letter(self, timestamp: float, points: np.ndarray, top: str) -> SpellerState | None:
         """J or Z, when the hand's path over the last MOTION_WINDOW seconds draws one: committed,
         in place of the letter committed as it began if that was its starting shape (I for J).
-        The hand must have shown that shape in the window's first half."""
+        The hand must show that shape in the window's first half and in its last third (a J keeps
+        the I shape as it turns; a move from I to another letter does not)."""
         self._trail.append((timestamp, points, top))
         while timestamp - self._trail[0][0] > MOTION_WINDOW:
             self._trail.popleft()
@@ -307,9 +308,11 @@ class Speller:
         label, p = self.motion.read(np.stack([pts for _, pts, _ in self._trail]))
         if label not in MOTION_STARTS or p < MOTION_PROB:
             return None
-        start = list(self._trail)[:max(1, len(self._trail) // 2)]
-        if not any(read in MOTION_STARTS[label] for _, _, read in start):
-            return None  # it did not begin in its shape (I for J, a pointing index for Z)
+        reads = [read for _, _, read in self._trail]
+        third = max(1, len(reads) // 3)
+        family = MOTION_STARTS[label]
+        if not any(r in family for r in reads[:len(reads) // 2 or 1]) or not any(r in family for r in reads[-third:]):
+            return None  # it did not begin and end in its shape (I for J, a pointing index for Z): a move to another letter
         began = self._trail[0][0]
         self._trail.clear()
         # the letters committed while it was drawn (its corners), and its starting shape just before
