@@ -115,6 +115,7 @@ class Speller:
         self._fast = 0            # settle: frames in a row the hand moved fast
         self._anchor: np.ndarray | None = None  # settle: the hand's middle where the last letter committed
         self._strayed = 0.0       # settle: the farthest it has been from there since, in hand sizes
+        self._middles: deque[np.ndarray] = deque(maxlen=3)  # settle: the hand's last middles
         self._left_at: float | None = None  # settle: when the hand was last lost from view
         self._motion_until = -1e9  # settle: no other letter before this time (a J or Z just ended)
         self._motion_label: str | None = None  # ... that J or Z
@@ -141,6 +142,7 @@ class Speller:
         self._unsure_since = None
         self._segment = self._last = self._anchor = None
         self._strayed, self._fast = 0.0, 0
+        self._middles.clear()
         self._trail.clear()
 
     def start_over(self) -> None:
@@ -274,8 +276,11 @@ class Speller:
         return SpellerState(self.text, best, 1.0, best)
 
     def _stray(self, points: np.ndarray) -> None:
-        """How far (hand sizes) the hand's middle has been from where the last letter committed."""
-        middle = points[:, :2].mean(0)
+        """How far (hand sizes) the hand's middle has been from where the last letter committed;
+        the median of the last three frames' middles, so points that jump back and forth (a
+        sideways hand read two ways) do not count as a bounce."""
+        self._middles.append(points[:, :2].mean(0))
+        middle = np.median(np.stack(self._middles), axis=0)
         if self._anchor is None:
             self._anchor = middle
         size = max(float(np.ptp(points[:, 0])), float(np.ptp(points[:, 1])), 1e-6)
@@ -293,7 +298,8 @@ class Speller:
     def _committed(self, timestamp: float, label: str) -> None:
         self._last_commit = (timestamp, label)
         self._commits.append((timestamp, label))
-        self._anchor, self._strayed = (self._last[1][:, :2].mean(0) if self._last is not None else None), 0.0
+        self._anchor = np.median(np.stack(self._middles), axis=0) if self._middles else None
+        self._strayed = 0.0
 
     def _motion_letter(self, timestamp: float, points: np.ndarray, top: str) -> SpellerState | None:
         """J or Z, when the hand's path over the last MOTION_WINDOW seconds draws one: committed,
