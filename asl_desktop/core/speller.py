@@ -20,13 +20,16 @@ until another sign, or no hand, has been on top.
 With `settle` (the app's default), frames read from the hand's points need no hold: a letter
 is committed once the hand has settled on a shape for `settle_time` and the probabilities
 averaged over the settled frames are clear, once however long it is held; when the hand moves
-on (its points move faster than MOVE_SPEED hand sizes a second) or leaves before any sign was
-clear, the settled frames' best letter is committed as a best guess. No hand in view for
-PAUSE seconds ends the word, as the space sign does. A doubled letter needs
-only the small bounce or slide between the two; a new clear shape reached without a motion
-(a slow change) starts a new letter too. Fluent signers spell about 4 letters a second, which
-a hold of 0.8 s cannot follow (docs/measurements.md, Pace). Frames read from the picture (no
-hand found) keep the hold.
+on (its points move faster than MOVE_SPEED hand sizes a second for MOVE_FRAMES frames) or
+leaves before any sign was clear, the settled frames' best letter is committed as a best
+guess. No hand in view for PAUSE seconds ends the word, as the space sign does. A doubled
+letter needs only the small bounce or slide between the two (the hand's middle straying
+REPEAT_EXCURSION hand sizes); a new clear shape reached without a motion (a slow change)
+starts a new letter too. With a motion model, J and Z are read from the fingertips' paths over
+MOTION_WINDOW seconds, and replace the letters their starting shape and corners committed.
+Fluent signers spell about 4 letters a second, which a hold of 0.8 s cannot follow
+(docs/measurements.md, Hands anywhere, a fluent pace). Frames read from the picture (no hand
+found) keep the hold.
 """
 
 from __future__ import annotations
