@@ -48,6 +48,9 @@ class MainWindow(QMainWindow):
             self.my_signs = MySignsTab(self.controller, lambda: self.model_path)
             self.my_signs.use_model.connect(self.load_model)
             self.tabs.addTab(self.my_signs, "My signs")
+        from .practice_tab import PracticeTab
+        self.practice = PracticeTab(self.controller)
+        self.tabs.addTab(self.practice, "Practice")
         self.model_label = QLabel()
         self.statusBar().addPermanentWidget(self.model_label)
         self.controller.status.connect(lambda text: self.statusBar().showMessage(text))
@@ -141,6 +144,7 @@ class MainWindow(QMainWindow):
         self._action(view, "&Live tab", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action(view, "&Training tab", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
         self._action(view, "M&y signs tab", lambda: self.tabs.setCurrentIndex(2), "Ctrl+3")
+        self._action(view, "&Practice tab", lambda: self.tabs.setCurrentWidget(self.practice), "Ctrl+4")
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "The &signs", self.show_signs, "F1")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "Ctrl+/")

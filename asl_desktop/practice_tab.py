@@ -1,0 +1,265 @@
+"""The Practice tab: spell the word shown, one letter at a time, with each sign's shape beside
+your own hand, a hint that names the finger, and progress kept between runs."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from asl_runtime.shipped import sign_descriptions
+from asl_runtime.sign_shapes import BONES, hint, sign_shapes
+
+from . import settings
+from .core.practice import LETTERS, LEVELS, Practice, Progress
+from .core.session import Step
+from .core.words import Vocabulary, read_user_words
+from .live_controller import LiveController
+from .video_view import VideoView
+
+HINT_AFTER = 1.0  # s of another letter read before the hint shows
+COMMON_WORDS = 2000  # practice words come from the English list's most common
+WRONG = "That reads as"
+
+
+class SkeletonView(QWidget):
+    """A hand's 21 points drawn as bones and joints, fitted into the widget."""
+
+    def __init__(self, title: str, colour: QColor, parent=None):
+        super().__init__(parent)
+        self.title, self.colour = title, colour
+        self.points: np.ndarray | None = None
+        self.setMinimumSize(180, 180)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAccessibleName(title)
+
+    def show_points(self, points: np.ndarray | None) -> None:
+        self.points = None if points is None else np.asarray(points, np.float32)[:, :2]
+        self.update()
+
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), self.palette().base())
+        p.setPen(self.palette().text().color())
+        p.drawText(self.rect().adjusted(6, 4, -6, -4), Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter,
+                   self.title)
+        if self.points is None:
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "no hand")
+            return
+        lo, hi = self.points.min(0), self.points.max(0)
+        scale = 0.8 * min(self.width(), self.height() - 24) / max(float((hi - lo).max()), 1e-6)
+        centre = np.array([self.width() / 2, 24 + (self.height() - 24) / 2])
+        xy = (self.points - (lo + hi) / 2) * scale + centre
+        p.setPen(QPen(self.colour, 3))
+        for a, b in BONES:
+            p.drawLine(QPointF(*xy[a]), QPointF(*xy[b]))
+        p.setBrush(self.colour)
+        for x, y in xy:
+            p.drawEllipse(QPointF(x, y), 3.5, 3.5)
+
+
+def reference_points(letter: str, mirrored: bool) -> np.ndarray | None:
+    """A sign's typical hand, turned as it is signed, as the learner sees a right hand: mirrored
+    in a selfie view, as the live view shows it (the shapes come from photos of signers)."""
+    known = sign_shapes().get(letter)
+    if known is None:
+        return None
+    shape, heading = known
+    c, s = math.cos(heading), math.sin(heading)
+    points = shape[:, :2].copy()
+    points[:, 0], points[:, 1] = c * shape[:, 0] - s * shape[:, 1], s * shape[:, 0] + c * shape[:, 1]
+    if mirrored:
+        points[:, 0] = -points[:, 0]
+    return points
+
+
+class PracticeTab(QWidget):
+    def __init__(self, controller: LiveController, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        common = list(Vocabulary.english(user_words=[], size=COMMON_WORDS).logp)  # the list's head: quick to read
+        self.practice = Practice(Progress(), read_user_words(), common)
+        self._wrong_since: float | None = None
+        self._build_ui()
+        controller.result.connect(self.on_result)
+        self.view.set_guide(controller.guide)
+        controller.guide_changed.connect(self.view.set_guide)
+        self._show_word()
+        self._show_progress()
+
+    def _build_ui(self) -> None:
+        self.level = QComboBox()
+        self.level.addItems(LEVELS)
+        self.level.setAccessibleName("Level")
+        self.level.currentTextChanged.connect(self._set_level)
+        level_label = QLabel("&Level")
+        level_label.setBuddy(self.level)
+        self.next_button = QPushButton("&Next word")
+        self.next_button.clicked.connect(self._next_word)
+        self.skip_button = QPushButton("S&kip letter")
+        self.skip_button.clicked.connect(self._skip)
+        self.stats = QLabel()
+        top = QHBoxLayout()
+        for w in (level_label, self.level, self.next_button, self.skip_button):
+            top.addWidget(w)
+        top.addStretch(1)
+        top.addWidget(self.stats)
+
+        self.word = QLabel()
+        self.word.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.word.setTextFormat(Qt.TextFormat.RichText)
+        self.word.setAccessibleName("The word to spell")
+        font = self.word.font()
+        font.setPointSize(36)
+        self.word.setFont(font)
+        self.how = QLabel()
+        self.how.setWordWrap(True)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setAccessibleName("Hint")
+        hint_font = self.hint.font()
+        hint_font.setPointSize(hint_font.pointSize() + 3)
+        hint_font.setBold(True)
+        self.hint.setFont(hint_font)
+
+        self.view = VideoView()
+        self.view.setMinimumSize(320, 240)
+        self.reference = SkeletonView("The sign", QColor(60, 140, 230))
+        self.yours = SkeletonView("Your hand", QColor(60, 190, 90))
+
+        self.by_letter = pg.PlotWidget(title="Right first time, per letter")
+        self.by_letter.setMinimumHeight(140)
+        self.by_letter.setYRange(0, 1)
+        self.by_letter.getAxis("bottom").setTicks([list(enumerate(LETTERS))])
+        self.by_day = pg.PlotWidget(title="Letters practised, per day")
+        self.by_day.setMinimumHeight(140)
+        for chart in (self.by_letter, self.by_day):
+            chart.setMaximumHeight(200)
+            chart.setMouseEnabled(False, False)
+
+        grid = QGridLayout()
+        grid.addWidget(self.view, 0, 0, 2, 1)
+        grid.addWidget(self.reference, 0, 1)
+        grid.addWidget(self.yours, 0, 2)
+        grid.addWidget(self.how, 1, 1, 1, 2)
+        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 1)
+        charts = QHBoxLayout()
+        charts.addWidget(self.by_letter, 2)
+        charts.addWidget(self.by_day, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.word)
+        layout.addWidget(self.hint)
+        layout.addLayout(grid, 1)
+        layout.addLayout(charts)
+
+    # the session reads frames for practice, not for the Live text, while this tab shows
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.controller.set_spelling(False)
+        self.view.show_message(self.controller.message)
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self.controller.set_spelling(True)
+
+    def _set_level(self, level: str) -> None:
+        self.practice.set_level(level)
+        if level == "My words" and not self.practice.my_words:
+            self.hint.setText("Add your own words with Text > Add the word to my words (Ctrl+D) on the Live tab; "
+                              "meanwhile, practise these.")
+        self._show_word()
+
+    def _next_word(self) -> None:
+        self.practice.next_word()
+        self._show_word()
+
+    def _skip(self) -> None:
+        self.practice.skip()
+        self._after_letter()
+
+    def on_result(self, step: Step) -> None:
+        if not self.isVisible():
+            return
+        r = step.result
+        self.view.show_frame(r.frame, r.box, r.tracked, r.pixels, r.points, r.mirrored, r.which)
+        self.yours.show_points(r.points)
+        p = r.prediction
+        if self.practice.feed(p.label, p.confidence, r.timestamp):
+            self._after_letter()
+            return
+        self._update_hint(p.label, p.confidence, r.points, r.timestamp)
+        self._show_stats()
+
+    def _update_hint(self, label: str, confidence: float, points, timestamp: float) -> None:
+        target = self.practice.attempt.target
+        if target is None or label == target or confidence < 0.5 or label in ("nothing", "space", "del"):
+            self._wrong_since = None
+            if self.hint.text().startswith(WRONG):  # the praise for a finished word stays
+                self.hint.setText("")
+            return
+        self._wrong_since = self._wrong_since if self._wrong_since is not None else timestamp
+        if timestamp - self._wrong_since < HINT_AFTER:
+            return
+        words = hint(points, target) if points is not None else None
+        self.hint.setText(f"{WRONG} {label}. " + (f"Try: {words}." if words else f"Look at the {target} beside you."))
+
+    def _after_letter(self) -> None:
+        self._wrong_since = None
+        self.hint.setText("")
+        if self.practice.attempt.finished:
+            try:
+                self.practice.progress.save()
+                done = "Well done! "
+            except OSError as exc:
+                done = f"Your progress could not be saved ({exc}); it is kept until you quit. "
+            self.hint.setText(f"{done}{self.practice.attempt.word} in {self._seconds():.1f} s. Here is the next one.")
+            self._show_progress()
+            self.practice.next_word()
+        self._show_word()
+
+    def _seconds(self) -> float:
+        a = self.practice.attempt
+        return (a.done_at[-1] - a.started) if a.done_at and a.started is not None else 0.0
+
+    def _show_word(self) -> None:
+        a = self.practice.attempt
+        parts = []
+        for i, c in enumerate(a.word):
+            if i < a.position:
+                parts.append(f'<span style="color:#2e9d4f">{c}</span>')
+            elif i == a.position:
+                parts.append(f'<u><b>{c}</b></u>')
+            else:
+                parts.append(f'<span style="color:gray">{c}</span>')
+        self.word.setText("".join(parts))
+        target = a.target
+        mirrored = settings.read(settings.MIRROR) != (settings.read(settings.HAND) == "left")
+        self.reference.title = f"The sign {target}" if target else "The sign"
+        self.reference.show_points(reference_points(target, mirrored) if target else None)
+        self.how.setText(f"{target}: {sign_descriptions().get(target, '')}" if target else "")
+        self._show_stats()
+
+    def _show_stats(self) -> None:
+        p = self.practice
+        self.stats.setText(f"{self._seconds():.1f} s · {p.letters_a_second():.2f} letters a second · streak {p.streak}")
+
+    def _show_progress(self) -> None:
+        progress = self.practice.progress
+        shares = [progress.right_first_time(c) for c in LETTERS]
+        self.by_letter.clear()
+        self.by_letter.addItem(pg.BarGraphItem(x=np.arange(len(LETTERS)), height=[s or 0.0 for s in shares],
+                                               width=0.7, brush=(60, 140, 230)))
+        days = progress.per_day()
+        self.by_day.clear()
+        if days:
+            self.by_day.addItem(pg.BarGraphItem(x=np.arange(len(days)), height=[n for _, n, _ in days], width=0.7,
+                                                brush=(60, 190, 90)))
+            self.by_day.getAxis("bottom").setTicks([[(i, d[5:]) for i, (d, _, _) in enumerate(days)]])

@@ -1,0 +1,133 @@
+"""Practice: spelling a word letter by letter, hints that name the finger, progress kept."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+
+import numpy as np
+import pytest
+from conftest import sign_frames, write_video
+
+from asl_desktop.core.practice import LETTERS, Practice, Progress, pick_word
+from asl_runtime.sign_shapes import hint, sign_shapes
+
+
+def read(practice: Practice, letters: str, t: float = 0.0, seconds: float = 0.5, fps: float = 20) -> float:
+    for label in letters:
+        for _ in range(round(seconds * fps)):
+            practice.feed(label, 0.9, t)
+            t += 1 / fps
+    return t
+
+
+def test_a_word_is_done_letter_by_letter_and_a_wrong_letter_first_costs_the_streak(tmp_path):
+    practice = Practice(Progress(tmp_path / "practice.json"), seed=0)
+    practice.next_word("CAB")
+    t = read(practice, "CA")
+    assert practice.attempt.position == 2 and practice.streak == 2
+    t = read(practice, "D", t)  # another letter held: B is not right first time
+    read(practice, "B", t)
+    assert practice.attempt.finished and practice.streak == 0
+    assert practice.progress.letter("B")[:2] == (1, 0) and practice.progress.letter("C")[:2] == (1, 1)
+    assert practice.letters_a_second() > 0
+
+
+def test_progress_survives_a_restart_and_a_damaged_file_is_set_aside(tmp_path):
+    path = tmp_path / "practice.json"
+    progress = Progress(path)
+    progress.add("A", True, 1.5, day="2026-12-01")
+    progress.add("A", False, 3.0, day="2026-12-03")
+    progress.save()
+    again = Progress(path)
+    assert again.letter("A") == (2, 1, 4.5) and [d for d, _, _ in again.per_day()] == ["2026-12-01", "2026-12-03"]
+    path.write_text("{not json", encoding="utf-8")
+    assert Progress(path).days == {} and (tmp_path / "practice.json.damaged").exists()
+
+
+def test_the_next_words_lean_towards_the_learner_s_weak_letters(tmp_path):
+    progress = Progress(tmp_path / "p.json")
+    for _ in range(10):
+        progress.add("Q", False, 5.0)
+        progress.add("A", True, 0.5)
+    rng = random.Random(0)
+    drawn = [pick_word(["QQQ", "AAA"], progress, rng) for _ in range(300)]
+    assert drawn.count("QQQ") > 2 * drawn.count("AAA")
+
+
+@pytest.mark.parametrize("learner, target, words", [
+    ("B", "A", "bend your"), ("A", "B", "straighten your"),
+    ("U", "V", "spread your index and middle fingers apart"),
+    ("V", "U", "bring your index and middle fingers together"),
+])
+def test_the_hint_names_what_to_change_from_one_letter_s_shape_to_another(learner, target, words):
+    shape, heading = sign_shapes()[learner]
+    c, s = math.cos(heading), math.sin(heading)
+    hand = shape.copy()  # the learner's letter as signed, in pixels
+    hand[:, 0], hand[:, 1] = c * shape[:, 0] - s * shape[:, 1], s * shape[:, 0] + c * shape[:, 1]
+    assert words in hint(hand * 120 + 300, target)
+    assert hint(hand * 120 + 300, learner) is None  # the right letter: nothing to change
+
+
+def test_every_letter_practised_has_a_shape_to_show():
+    assert all(c in sign_shapes() for c in LETTERS)
+
+
+def test_a_learner_spells_a_word_in_the_practice_tab_from_a_video(qtbot, tiny_model, tmp_path, monkeypatch):
+    from asl_desktop.core import practice
+    from asl_desktop.main_window import MainWindow
+    from asl_desktop.settings import app_settings
+    monkeypatch.setattr(practice, "practice_path", lambda: tmp_path / "practice.json")
+    app_settings().setValue("live/mirror", False)
+    n = 16
+    video = write_video(tmp_path / "hello.avi", sign_frames(["nothing"] * n + ["H"] * n + ["E"] * n + ["L"] * n
+                                                            + ["L"] * n + ["O"] * n + ["nothing"] * n))
+    window = MainWindow(source=None, model=str(tiny_model), with_training=False)
+    qtbot.addWidget(window)
+    window.show()
+    tab = window.practice
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: window.model_ready, timeout=20000)
+    tab.practice.next_word("HELLO")
+    tab._show_word()
+    assert "<u><b>H</b></u>" in tab.word.text() and tab.reference.points is not None
+    window.open_source(str(video))
+    qtbot.waitUntil(lambda: tab.practice.attempt.word != "HELLO", timeout=30000)  # done: the next word
+    assert "HELLO in" in tab.hint.text()
+    assert json.loads((tmp_path / "practice.json").read_text())["days"]  # saved as it finished
+    assert window.controller.session.text == ""  # practice is not spelled into the Live text
+    shot = tmp_path / "practice.png"
+    window.grab().save(str(shot))
+    assert shot.stat().st_size > 0
+    assert np.isfinite(tab.practice.letters_a_second())
+
+
+def test_a_wrong_letter_held_in_the_tab_gets_a_hint_that_names_the_finger(qtbot, tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from asl_desktop.core import practice
+    from asl_desktop.live_controller import LiveController
+    from asl_desktop.practice_tab import PracticeTab
+    monkeypatch.setattr(practice, "practice_path", lambda: tmp_path / "practice.json")
+    controller = LiveController()
+    tab = PracticeTab(controller)
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.practice.next_word("A")
+    tab._show_word()
+    shape, heading = sign_shapes()["B"]
+    c, s = math.cos(heading), math.sin(heading)
+    hand = shape.copy()
+    hand[:, 0], hand[:, 1] = c * shape[:, 0] - s * shape[:, 1], s * shape[:, 0] + c * shape[:, 1]
+    frame = np.zeros((240, 320, 3), np.uint8)
+    for i in range(30):  # B held for 1.5 s where A is asked for
+        prediction = SimpleNamespace(label="B", confidence=0.9)
+        result = SimpleNamespace(frame=frame, box=(0, 0, 240), tracked=True, pixels=np.zeros((28, 28, 3), np.uint8),
+                                 points=hand[:, :2] * 100 + 150, mirrored=False, which="right",
+                                 prediction=prediction, timestamp=i / 20)
+        tab.on_result(SimpleNamespace(result=result))
+    assert tab.hint.text().startswith("That reads as B. Try: bend your")
+    assert tab.practice.attempt.position == 0 and not tab.practice.attempt.first_time
+    tab.hide()
+    controller.shutdown()
