@@ -1,5 +1,6 @@
 """The Practice tab: spell the word shown, one letter at a time, with each sign's shape beside
-your own hand, a hint that names the finger, and progress kept between runs."""
+your own hand, a hint that names the finger, and progress kept between runs; or watch the hand
+spell a word at 1 to 4 letters a second and type what you saw."""
 
 from __future__ import annotations
 
@@ -7,9 +8,20 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from asl_runtime.shipped import sign_descriptions
 from asl_runtime.sign_shapes import BONES, hint, sign_shapes
@@ -24,6 +36,7 @@ from .video_view import VideoView
 HINT_AFTER = 1.0  # s of another letter read before the hint shows
 COMMON_WORDS = 2000  # practice words come from the English list's most common
 WRONG = "That reads as"
+ANIMATION_FPS = 30
 
 
 class SkeletonView(QWidget):
@@ -142,6 +155,31 @@ class PracticeTab(QWidget):
             chart.setMaximumHeight(200)
             chart.setMouseEnabled(False, False)
 
+        # receptive practice: the app spells, the learner reads and types
+        self.watch_button = QPushButton("&Watch a word")
+        self.watch_button.setToolTip("The hand above spells a word; type what you saw")
+        self.watch_button.clicked.connect(self._watch)
+        self.pace = QDoubleSpinBox()
+        self.pace.setRange(1.0, 4.0)
+        self.pace.setSingleStep(0.5)
+        self.pace.setValue(1.5)
+        self.pace.setSuffix(" letters a second")
+        self.pace.setAccessibleName("Spelling pace")
+        self.answer = QLineEdit()
+        self.answer.setPlaceholderText("Type the word you saw, then Return")
+        self.answer.setAccessibleName("The word you saw")
+        self.answer.returnPressed.connect(self._check_answer)
+        self.score = QLabel()
+        watch = QHBoxLayout()
+        for w in (self.watch_button, self.pace, self.answer, self.score):
+            watch.addWidget(w)
+        self._shown = ""             # the word being (or last) spelled by the app
+        self._frame = 0              # the animation's step
+        self._read = [0, 0]          # words read right, words watched
+        self._animation = QTimer(self)
+        self._animation.setInterval(1000 // ANIMATION_FPS)
+        self._animation.timeout.connect(self._animate)
+
         grid = QGridLayout()
         grid.addWidget(self.view, 0, 0, 2, 1)
         grid.addWidget(self.reference, 0, 1)
@@ -158,6 +196,7 @@ class PracticeTab(QWidget):
         layout.addWidget(self.word)
         layout.addWidget(self.hint)
         layout.addLayout(grid, 1)
+        layout.addLayout(watch)
         layout.addLayout(charts)
 
     # the session reads frames for practice, not for the Live text, while this tab shows
@@ -225,6 +264,48 @@ class PracticeTab(QWidget):
             self.practice.next_word()
         self._show_word()
 
+    def _watch(self) -> None:
+        """Spell a word of the level with the reference hand, at the chosen pace."""
+        rng = self.practice.rng
+        words = [w for w in self.practice.words() if len(w) > 1]  # letters: three of them
+        self._shown = rng.choice(words) if words else "".join(rng.choice(LETTERS) for _ in range(3))
+        self._frame = 0
+        self.answer.clear()
+        self.answer.setFocus()
+        self.score.setText("Watch...")
+        self._animation.start()
+
+    def _animate(self) -> None:
+        """One step: each letter's shape held, then a quick blend into the next one's."""
+        per_letter = ANIMATION_FPS / self.pace.value()
+        i, within = divmod(self._frame / per_letter, 1.0)
+        self._frame += 1
+        if i >= len(self._shown):
+            self._animation.stop()
+            self.reference.title = "The sign"
+            self.reference.show_points(None)
+            self.score.setText("What was it?")
+            return
+        mirrored = settings.read(settings.MIRROR) != (settings.read(settings.HAND) == "left")
+        here = reference_points(self._shown[int(i)], mirrored)
+        after = reference_points(self._shown[int(i) + 1], mirrored) if i + 1 < len(self._shown) else None
+        blend = max(0.0, (within - 0.7) / 0.3)  # the last 30% of a letter's time moves to the next
+        if here is not None and after is not None and blend > 0:
+            here = (1 - blend) * here + blend * after
+        self.reference.title = "Watch"
+        self.reference.show_points(here)
+
+    def _check_answer(self) -> None:
+        if not self._shown or self._animation.isActive():
+            return
+        typed = self.answer.text().strip().upper()
+        self._read[1] += 1
+        self._read[0] += typed == self._shown
+        verdict = "Right!" if typed == self._shown else f"It was {self._shown}."
+        self.score.setText(f"{verdict} {self._read[0]} of {self._read[1]} read right")
+        self._shown = ""
+        self._show_word()
+
     def _seconds(self) -> float:
         a = self.practice.attempt
         return (a.done_at[-1] - a.started) if a.done_at and a.started is not None else 0.0
@@ -242,8 +323,9 @@ class PracticeTab(QWidget):
         self.word.setText("".join(parts))
         target = a.target
         mirrored = settings.read(settings.MIRROR) != (settings.read(settings.HAND) == "left")
-        self.reference.title = f"The sign {target}" if target else "The sign"
-        self.reference.show_points(reference_points(target, mirrored) if target else None)
+        if not self._animation.isActive():  # the hand is spelling a word to watch
+            self.reference.title = f"The sign {target}" if target else "The sign"
+            self.reference.show_points(reference_points(target, mirrored) if target else None)
         self.how.setText(f"{target}: {sign_descriptions().get(target, '')}" if target else "")
         self._show_stats()
 

@@ -131,3 +131,35 @@ def test_a_wrong_letter_held_in_the_tab_gets_a_hint_that_names_the_finger(qtbot,
     assert tab.practice.attempt.position == 0 and not tab.practice.attempt.first_time
     tab.hide()
     controller.shutdown()
+
+
+def test_receptive_practice_spells_a_word_with_the_hand_and_scores_what_is_typed(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from asl_desktop.core import practice
+    from asl_desktop.live_controller import LiveController
+    from asl_desktop.practice_tab import PracticeTab
+    monkeypatch.setattr(practice, "practice_path", lambda: tmp_path / "practice.json")
+    controller = LiveController()
+    tab = PracticeTab(controller)
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.level.setCurrentText("Short words")
+    tab.pace.setValue(4.0)
+    seen = []
+    tab.reference.show_points = lambda points: seen.append(points)  # each animation step
+    qtbot.mouseClick(tab.watch_button, Qt.MouseButton.LeftButton)
+    word = tab._shown
+    assert 3 <= len(word) <= 4
+    qtbot.waitUntil(lambda: tab.score.text() == "What was it?", timeout=5000)
+    assert len([p for p in seen if p is not None]) >= len(word) * 5  # every letter shown for a while
+    qtbot.keyClicks(tab.answer, word.lower())
+    qtbot.keyClick(tab.answer, Qt.Key.Key_Return)
+    assert tab.score.text() == "Right! 1 of 1 read right"
+    qtbot.mouseClick(tab.watch_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.score.text() == "What was it?", timeout=5000)
+    qtbot.keyClicks(tab.answer, "QQQQ")
+    qtbot.keyClick(tab.answer, Qt.Key.Key_Return)
+    assert tab.score.text().startswith("It was ") and tab.score.text().endswith("1 of 2 read right")
+    tab.hide()
+    controller.shutdown()

@@ -53,6 +53,7 @@ DEFAULT_FLOOR = 0.3
 DEFAULT_SETTLE_TIME = 0.1  # s the hand rests on a shape before its letter can commit
 MOVE_SPEED = 2.0  # hand sizes a second: faster is a move between letters (a tremor is about 0.4)
 MOVE_FRAMES = 2   # ... for this many frames in a row (one is a twitch of the points)
+NEW_SHAPE_WINDOW = 0.2  # s of frames whose mean reads a new clear shape: a new letter without a move
 AWAY = 0.2  # s out of view after which a letter may repeat (a shorter loss is the landmark model's)
 REPEAT_EXCURSION = 0.2  # hand sizes the hand's middle must stray from where a letter committed
 #                         before that letter commits again (the bounce of a doubled letter)
@@ -242,7 +243,8 @@ class Speller:
 
     def _settled(self, timestamp: float, probs: Mapping[str, float], points: np.ndarray) -> SpellerState:
         last, self._last = self._last, (timestamp, points)
-        recent = self.average(timestamp, probs)
+        self.average(timestamp, probs)
+        recent = self._mean_since(timestamp - NEW_SHAPE_WINDOW)  # what the last few frames read
         if last is not None:
             self._frame = timestamp - last[0]
         moved = self._motion_letter(timestamp, points, max(probs.items(), key=lambda lp: lp[1])[0] if probs else "")
@@ -277,6 +279,15 @@ class Speller:
         segment.committed = best
         self._committed(timestamp, best)
         return SpellerState(self.text, best, 1.0, best)
+
+    def _mean_since(self, since: float) -> list[tuple[str, float]]:
+        """The mean probabilities of the frames since `since`, best first."""
+        frames = [probs for t, probs in self.recent if t >= since - 1e-6] or [self.recent[-1][1]]
+        total: dict[str, float] = {}
+        for frame in frames:
+            for label, p in frame.items():
+                total[label] = total.get(label, 0.0) + p
+        return sorted(((label, p / len(frames)) for label, p in total.items()), key=lambda lp: -lp[1])
 
     def _stray(self, points: np.ndarray) -> None:
         """How far (hand sizes) the hand's middle has been from where the last letter committed;
