@@ -144,7 +144,7 @@ class MainWindow(QMainWindow):
         self._action(view, "&Live tab", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action(view, "&Training tab", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
         self._action(view, "M&y signs tab", lambda: self.tabs.setCurrentIndex(2), "Ctrl+3")
-        self._action(view, "&Practice tab", lambda: self.tabs.setCurrentWidget(self.practice), "Ctrl+4")
+        self._action(view, "Practi&ce tab", lambda: self.tabs.setCurrentWidget(self.practice), "Ctrl+4")
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "The &signs", self.show_signs, "F1")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "Ctrl+/")
