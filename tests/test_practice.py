@@ -103,9 +103,9 @@ def test_a_learner_spells_a_word_in_the_practice_tab_from_a_video(qtbot, tiny_mo
     assert np.isfinite(tab.practice.letters_a_second())
 
 
-def test_a_wrong_letter_held_in_the_tab_gets_a_hint_that_names_the_finger(qtbot, tmp_path, monkeypatch):
-    from types import SimpleNamespace
-
+@pytest.fixture
+def tab(qtbot, tmp_path, monkeypatch):
+    """A Practice tab of its own (no window), its progress in a temporary folder."""
     from asl_desktop.core import practice
     from asl_desktop.live_controller import LiveController
     from asl_desktop.practice_tab import PracticeTab
@@ -114,6 +114,14 @@ def test_a_wrong_letter_held_in_the_tab_gets_a_hint_that_names_the_finger(qtbot,
     tab = PracticeTab(controller)
     qtbot.addWidget(tab)
     tab.show()
+    yield tab
+    tab.hide()
+    controller.shutdown()
+
+
+def test_a_wrong_letter_held_in_the_tab_gets_a_hint_that_names_the_finger(tab):
+    from types import SimpleNamespace
+
     tab.practice.next_word("A")
     tab._show_word()
     shape, heading = sign_shapes()["B"]
@@ -129,21 +137,11 @@ def test_a_wrong_letter_held_in_the_tab_gets_a_hint_that_names_the_finger(qtbot,
         tab.on_result(SimpleNamespace(result=result))
     assert tab.hint.text().startswith("That reads as B. Try: bend your")
     assert tab.practice.attempt.position == 0 and not tab.practice.attempt.first_time
-    tab.hide()
-    controller.shutdown()
 
 
-def test_receptive_practice_spells_a_word_with_the_hand_and_scores_what_is_typed(qtbot, tmp_path, monkeypatch):
+def test_receptive_practice_spells_a_word_with_the_hand_and_scores_what_is_typed(qtbot, tab):
     from PySide6.QtCore import Qt
 
-    from asl_desktop.core import practice
-    from asl_desktop.live_controller import LiveController
-    from asl_desktop.practice_tab import PracticeTab
-    monkeypatch.setattr(practice, "practice_path", lambda: tmp_path / "practice.json")
-    controller = LiveController()
-    tab = PracticeTab(controller)
-    qtbot.addWidget(tab)
-    tab.show()
     tab.level.setCurrentText("Short words")
     tab.pace.setValue(4.0)
     seen = []
@@ -161,5 +159,3 @@ def test_receptive_practice_spells_a_word_with_the_hand_and_scores_what_is_typed
     qtbot.keyClicks(tab.answer, "QQQQ")
     qtbot.keyClick(tab.answer, Qt.Key.Key_Return)
     assert tab.score.text().startswith("It was ") and tab.score.text().endswith("1 of 2 read right")
-    tab.hide()
-    controller.shutdown()
