@@ -222,7 +222,7 @@ class LiveTab(QWidget):
     @Slot(str)
     def _on_text_changed(self, text: str) -> None:
         self.panel.show_text(text)
-        self.panel.set_suggestions([])
+        self.panel.set_suggestions(list(self.controller.session.suggestions))  # kept after a Backspace
 
     @Slot()
     def _on_ended(self) -> None:
@@ -235,8 +235,10 @@ class LiveTab(QWidget):
         r = step.result
         self.view.show_frame(r.frame, r.box, r.tracked, r.pixels, r.points, r.mirrored, r.which)
         p = r.prediction
-        self._show_letter(p.label)
-        self.confidence.setText(f"confidence {p.confidence:.0%} · from the "
+        resting = p.label == "nothing" and p.source == "landmarks"  # a hand is seen, making no letter
+        self._show_letter("no letter" if resting else p.label)
+        self.confidence.setText("your hand is seen, making no letter" if resting else
+                                f"confidence {p.confidence:.0%} · from the "
                                 + ("hand's shape" if p.source == "landmarks" else "picture"))
         self.chart.set_top(p.top)
         state = step.spelling

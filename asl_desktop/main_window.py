@@ -181,10 +181,15 @@ class MainWindow(QMainWindow):
         voice = self._action(menu, "&Voice and rate...", self.voice_settings)
         voice.setEnabled(panel.speaker.available)
         menu.addSeparator()
-        self._action(menu, "Save &text...", lambda: panel.save(), QKeySequence.StandardKey.Save)
+        self._action(menu, "Save &text...", self._save_text, QKeySequence.StandardKey.Save)
         larger = self._action(menu, "&Larger text", lambda: self._text_size(+2), QKeySequence.StandardKey.ZoomIn)
         larger.setShortcuts([QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")])  # + unshifted
         self._action(menu, "Smalle&r text", lambda: self._text_size(-2), QKeySequence.StandardKey.ZoomOut)
+
+    def _save_text(self) -> None:
+        path = self.live.panel.save()
+        if path is not None:
+            self.statusBar().showMessage(f"Saved the text to {path}", 8000)
 
     def _text_size(self, step: int) -> None:
         size = max(10, min(60, settings.read(settings.TEXT_SIZE) + step))

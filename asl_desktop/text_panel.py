@@ -174,6 +174,8 @@ class TextPanel(QWidget):
             if not path:
                 return None
         target = Path(path)
+        if not target.suffix:  # a name typed without one: a text file, as the dialog offers
+            target = target.with_suffix(".txt")
         try:
             atomic_write(target, lambda tmp: Path(tmp).write_text(self.all_text(), encoding="utf-8"))
         except OSError as exc:

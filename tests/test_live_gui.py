@@ -434,3 +434,28 @@ def test_help_lists_every_keyboard_shortcut_of_the_menus(qtbot, tiny_model):
     for entry in (("Play again", "Ctrl+R"), ("Pause", "Space"), ("Reset the box (the largest centred square)", "Ctrl+0"),
                   ("Keyboard shortcuts", "Ctrl+/"), ("Undo New sentence", "Ctrl+Z")):
         assert entry in listed, entry
+
+
+def test_a_hand_seen_making_no_letter_says_so_instead_of_nothing(qtbot):
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from asl_desktop.core.recognizer import Prediction
+    from asl_desktop.live_controller import LiveController
+    from asl_desktop.live_tab import LiveTab
+    controller = LiveController()
+    tab = LiveTab(controller)
+    qtbot.addWidget(tab)
+    for source, shown in (("landmarks", "NO LETTER"), ("picture", "NOTHING")):
+        probs = np.full(29, 0.001)
+        probs[-2] = 0.97  # nothing
+        prediction = Prediction.from_probs(probs, source)
+        assert prediction.label == "nothing"
+        result = SimpleNamespace(frame=np.zeros((120, 160, 3), np.uint8), box=(0, 0, 120), tracked=False,
+                                 pixels=np.zeros((28, 28, 3), np.uint8), points=None, mirrored=False, which=None,
+                                 prediction=prediction)
+        tab.on_result(SimpleNamespace(result=result, spelling=None, suggestions=None, text="", fps=30.0, corrected=None))
+        assert tab.letter.text() == shown
+    assert tab.confidence.text() == "confidence 97% · from the picture"
+    controller.shutdown()

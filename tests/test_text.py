@@ -70,6 +70,8 @@ def test_new_sentence_keeps_the_history_and_save_writes_it(qtbot, helo_window, t
     assert live.controller.session.text == ""
     saved = live.panel.save(str(tmp_path / "out.txt"))
     assert saved.read_text() == "HELLO\n"
+    assert live.panel.save(str(tmp_path / "notes")) == tmp_path / "notes.txt"  # typed with no suffix
+    assert (tmp_path / "notes.txt").read_text() == "HELLO\n"
 
 
 def test_my_word_is_added_to_the_user_list(qtbot, helo_window):

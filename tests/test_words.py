@@ -175,3 +175,11 @@ def test_autocorrect_never_drops_or_replaces_a_letter_read_clearly(english):
     unsure = [*sure[:2], {"L": 0.55, "K": 0.3, "nothing": 0.15}]
     assert autocorrect(english, [{c: 0.97} for c in "HELO"]) == "HELLO"
     assert keeps_sure_letters(unsure, "AS") and not keeps_sure_letters(sure, "AS")
+
+
+def test_suggestions_follow_the_word_after_a_backspace(english):
+    session = LiveSession(Speller(hold=0.5), vocabulary=english)
+    feed_word(session, "HELP")
+    assert session._suggest()
+    session.backspace()
+    assert session.text == "HEL" and session.suggestions and all(w.startswith("HE") for w in session.suggestions)

@@ -229,7 +229,9 @@ class LiveSession:
             self.suggestions = []
 
     def backspace(self) -> str:
-        """Right after a correction or an accepted suggestion: undo it. Otherwise delete a character."""
+        """Right after a correction or an accepted suggestion: undo it. Otherwise delete a
+        character. The suggestions follow the word being spelled."""
         with self._lock:
-            self.suggestions = []
-            return self.transcript.backspace()
+            text = self.transcript.backspace()
+            self._suggest()  # the word being spelled, one letter shorter (none after an undo)
+            return text
