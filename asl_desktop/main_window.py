@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         # a model that is gone or damaged fails to load: the dialog says so and the shipped one is used
         self.model_path = model or settings.read(settings.MODEL) or str(shipped.default_model())
         self.model_ready = False
+        self._picture_name, self._hands_on = "", True  # named in the status bar (_show_models)
         self.load_model(self.model_path)
         initial = source if source is not None else self.controller.initial_source()
         # a video or image folder waits for the model, or its first seconds would go unread
@@ -140,6 +141,7 @@ class MainWindow(QMainWindow):
             hands.setChecked(on)
             hands.blockSignals(False)
         self.controller.hands_changed.connect(lambda on, _: show_hands(on))
+        self.controller.hands_changed.connect(lambda on, _: self._show_models(on))
         view.addSeparator()
         self._action(view, "&Live tab", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action(view, "&Training tab", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
@@ -185,6 +187,16 @@ class MainWindow(QMainWindow):
         larger = self._action(menu, "&Larger text", lambda: self._text_size(+2), QKeySequence.StandardKey.ZoomIn)
         larger.setShortcuts([QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")])  # + unshifted
         self._action(menu, "Smalle&r text", lambda: self._text_size(-2), QKeySequence.StandardKey.ZoomOut)
+
+    def _show_models(self, hands: bool | None = None) -> None:
+        """The status bar names both models: most letters come from the letter network."""
+        self._hands_on = self._hands_on if hands is None else hands
+        if not self._picture_name:
+            return
+        letters = shipped.landmark_model_for(self.model_path)
+        own = "the shipped one" if letters == shipped.shipped_landmark_model() else letters.parent.name
+        self.model_label.setText(f"Letters from the hand's shape: {own} · pictures: {self._picture_name}"
+                                 if self._hands_on else f"Model: {self._picture_name} (pictures only)")
 
     def _save_text(self) -> None:
         path = self.live.panel.save()
@@ -258,7 +270,8 @@ class MainWindow(QMainWindow):
         settings.write(settings.MODEL, self.model_path)
         if self.training is not None:
             self.training.set_current_model(self.model_path, arch)
-        self.model_label.setText(f"Model: {name}")
+        self._picture_name = name
+        self._show_models()
         self.statusBar().showMessage(f"Model loaded: {name}", 4000)
         self._open_waiting_source()
 

@@ -166,6 +166,8 @@ def test_a_saved_model_that_broke_falls_back_to_the_shipped_one(qtbot, tmp_path,
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: "deepcnn.pt" in window.model_label.text(), timeout=5000)
     assert len(no_popups) == 1 and "mine.pt" in no_popups[0] and "shipped model is used" in no_popups[0]
+    qtbot.waitUntil(lambda: "Letters from the hand's shape: the shipped one" in window.model_label.text(),
+                    timeout=5000)  # most letters come from the letter network: the status bar names it
 
 
 def test_refresh_finds_a_camera_plugged_in_later(qtbot, tiny_model, tmp_path, monkeypatch):
