@@ -72,6 +72,28 @@ def test_an_encrypted_zip_member_is_skipped(tmp_path):
     assert len(ds) == 8 and ds.unreadable == 1
 
 
+@pytest.mark.parametrize("kind", ["zip", "tar.gz"])
+def test_an_archive_member_that_would_expand_to_gigabytes_is_skipped_unread(tmp_path, monkeypatch, kind):
+    """A member over MAX_MEMBER_BYTES (here lowered to 1 MB) is never read: zeros compress to
+    almost nothing, and reading a few of them whole took 5.7 GB."""
+    data = data_mod
+    monkeypatch.setattr(data, "MAX_MEMBER_BYTES", 1_000_000)
+    root = write_dataset(tmp_path / "d", per_class=3)
+    (root / "A" / "bomb.png").write_bytes(bytes(2_000_000))
+    archive = tmp_path / f"d.{kind}"
+    if kind == "zip":
+        _zipped(root, archive, zipfile.ZIP_DEFLATED)
+    else:
+        with tarfile.open(archive, "w:gz") as tf:
+            tf.add(root, arcname="d")
+    assert archive.stat().st_size < 100_000
+    read = []
+    real = data.decode_image
+    monkeypatch.setattr(data, "decode_image", lambda b: read.append(len(b) if b else 0) or real(b))
+    ds = load_dataset(archive, cache_dir=tmp_path / "cache")
+    assert len(ds) == 9 and ds.unreadable == 1 and max(read) < 1_000_000
+
+
 def test_a_truncated_tar_gz_is_a_clear_error(tmp_path):
     root = write_dataset(tmp_path / "d", per_class=20)
     archive = tmp_path / "d.tar.gz"

@@ -30,6 +30,8 @@ from asl_runtime.preprocess import INPUT_SIZE, to_model_pixels
 
 CACHE_VERSION = 2  # 2: pixels through the canonical 64 px JPEG path (preprocess.canonical)
 DECODE_CHUNK = 256        # images read ahead of decoding: memory stays flat on big datasets
+MAX_MEMBER_BYTES = 64_000_000  # an archive member larger than this is skipped unread: no photo is, and a
+#                                few zero-filled gigabytes compress to kilobytes (a zip bomb)
 Progress = Callable[[int, int], None]
 
 
@@ -113,7 +115,8 @@ def _assign_classes(files: list[str], source: Path) -> list[tuple[str, int]]:
 
 def _read_bytes(path: Path, members: list[str]):
     """Yield (member, bytes or None) in archive order; None for a member that cannot be read
-    (a damaged or encrypted zip member). A truncated archive stops with a DatasetError."""
+    (a damaged or encrypted zip member) or would expand to more than MAX_MEMBER_BYTES. A
+    truncated archive stops with a DatasetError."""
     if path.is_dir():
         for m in members:
             try:
@@ -124,6 +127,9 @@ def _read_bytes(path: Path, members: list[str]):
         with zipfile.ZipFile(path) as zf:
             for m in members:
                 try:
+                    if zf.getinfo(m).file_size > MAX_MEMBER_BYTES:
+                        yield m, None
+                        continue
                     yield m, zf.read(m)
                 except (zipfile.BadZipFile, zlib.error, RuntimeError, OSError, EOFError, NotImplementedError):
                     yield m, None  # CRC error, corrupt deflate data, encrypted, unsupported compression
@@ -134,7 +140,7 @@ def _read_bytes(path: Path, members: list[str]):
                 for info in tf:
                     member = tf.extractfile(info) if info.name in wanted else None
                     if member is not None:  # None: not a regular file
-                        yield info.name, member.read()
+                        yield info.name, member.read() if info.size <= MAX_MEMBER_BYTES else None
         except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
             raise DatasetError(f"{path}: the archive is damaged or incomplete ({exc or type(exc).__name__}); "
                                "download or copy it again") from exc
