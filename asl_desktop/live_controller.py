@@ -232,7 +232,7 @@ class LiveController(QObject):
         self.session.set_paused(paused)
         if self._capture is not None:
             self._capture.worker.set_paused(paused)  # type: ignore[attr-defined]
-        if paused:
+        if paused and not self.ended:  # after the end the end's message stays: nothing plays to pause
             self.show_message(PAUSED)
         elif self.message == PAUSED:
             self.show_message("")

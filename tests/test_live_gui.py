@@ -316,6 +316,8 @@ def test_the_hold_bar_empties_when_a_video_ends_mid_hold(qtbot, tiny_model, tmp_
     qtbot.wait(300)  # a frame still being read when the file ended
     bar = window.live.hold_bar
     assert (bar.value(), bar.format()) == (0, "source ended")
+    qtbot.keyClick(window.live.view, Qt.Key.Key_Space)  # nothing plays: the end's message stays
+    assert "End of" in window.live.view.message and "Paused" not in window.live.view.message
 
 
 def test_focus_goes_to_the_video_after_opening_and_ctrl_r_replays(qtbot, tiny_model, tmp_path):
