@@ -322,12 +322,9 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def show_signs(self) -> None:
-        """A sheet of all 29 signs: how each hand is shaped."""
-        rows = "".join(f"<tr><td><b>{label if len(label) == 1 else label.upper()}</b></td><td>{text}</td></tr>"
-                       for label, text in shipped.sign_descriptions().items())
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "The signs", f"<table cellspacing='4'>{rows}</table>", parent=self)
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.exec()
+        """Every sign: its typical hand drawn, and how it is made."""
+        from .signs_dialog import SignsDialog
+        SignsDialog(self).exec()
 
     def closeEvent(self, event) -> None:
         if self.controller.closed:  # a second close (Qt sends one per close() of a window never shown)

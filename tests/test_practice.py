@@ -159,3 +159,17 @@ def test_receptive_practice_spells_a_word_with_the_hand_and_scores_what_is_typed
     qtbot.keyClicks(tab.answer, "QQQQ")
     qtbot.keyClick(tab.answer, Qt.Key.Key_Return)
     assert tab.score.text().startswith("It was ") and tab.score.text().endswith("1 of 2 read right")
+
+
+def test_help_the_signs_draws_each_sign_s_hand_and_says_how_it_is_made(qtbot):
+    from PySide6.QtCore import Qt
+
+    from asl_desktop.signs_dialog import SignsDialog
+    dialog = SignsDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.hand.points is not None and dialog.text.text().startswith("A: ")
+    qtbot.keyClick(dialog.signs, Qt.Key.Key_Down)  # the arrow keys go through the signs
+    assert dialog.text.text().startswith("B: ") and dialog.hand.points is not None
+    dialog.signs.setCurrentRow(dialog.signs.count() - 2)  # nothing: no hand to draw
+    assert dialog.hand.points is None and "no hand to draw" in dialog.text.text()
