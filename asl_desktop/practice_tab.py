@@ -152,6 +152,7 @@ class PracticeTab(QWidget):
         self.by_day = pg.PlotWidget(title="Letters practised, per day")
         self.by_day.setMinimumHeight(140)
         for chart in (self.by_letter, self.by_day):
+            chart.setBackground(None)  # the window's own colour, light or dark
             chart.setMaximumHeight(200)
             chart.setMouseEnabled(False, False)
 

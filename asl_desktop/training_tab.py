@@ -47,7 +47,7 @@ LOW_ACCURACY = 0.5  # a finished run below this says what usually helps
 def _plot(title: str, y_label: str) -> pg.PlotWidget:
     w = pg.PlotWidget(title=title)
     w.setAccessibleName(title)
-    w.setBackground("w")
+    w.setBackground(None)  # the window's own colour: a dark palette gives dark charts
     w.addLegend(offset=(-10, 10))
     w.showGrid(x=True, y=True, alpha=0.3)
     w.setLabel("bottom", "epoch")
@@ -102,7 +102,7 @@ class TrainingTab(QWidget):
         self.dataset_info.setWordWrap(True)
         self.counts_plot = pg.PlotWidget()
         self.counts_plot.setAccessibleName("Images per sign in the dataset")
-        self.counts_plot.setBackground("w")
+        self.counts_plot.setBackground(None)
         self.counts_plot.setMaximumHeight(130)
         self.counts_plot.setLimits(yMin=0)  # counts: no negative axis while the chart is empty
         self.counts_plot.setMouseEnabled(x=False, y=False)
