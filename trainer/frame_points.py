@@ -21,10 +21,9 @@ from asl_runtime.finder import HandFinder
 from asl_runtime.hands import POINTS, HandLandmarker, landmark_onnx
 from asl_runtime.images import decode_image
 from asl_runtime.palms import PalmDetector, palm_onnx
-from asl_runtime.storage import atomic_write
 
 from .data import Progress, _cache_key, _chunks, _read_bytes, default_cache_dir, scan_dataset
-from .landmark_training import _save_array
+from .landmark_training import save_cache
 
 MAX_SIDE = 640   # a webcam frame's longer side
 VERSION = 1
@@ -90,9 +89,5 @@ def frame_points(path: str | Path, progress: Progress | None = None, workers: in
         if pool:
             pool.terminate()
     points = np.stack(found) if found else np.empty((0, POINTS, 3), np.float32)
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(cache, lambda tmp: _save_array(tmp, points))
-    except OSError:
-        pass  # caching is an optimisation
+    save_cache(cache, points)
     return points

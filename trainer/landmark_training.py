@@ -124,11 +124,7 @@ def extract_points(images: np.ndarray, progress: Progress | None = None, workers
                 progress(i + 1, len(images))
     finally:
         stop()
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(cache, lambda tmp: _save_array(tmp, points))
-    except OSError:
-        pass  # caching is an optimisation
+    save_cache(cache, points)
     return points
 
 
@@ -147,9 +143,18 @@ def degraded(images: np.ndarray, seed: int = 0) -> np.ndarray:
     return out
 
 
-def _save_array(path, array: np.ndarray) -> None:
-    with open(path, "wb") as fh:  # a file object: np.save would add ".npy" to the temporary name
-        np.save(fh, array)
+def save_cache(cache: Path, array: np.ndarray) -> None:
+    """Keep an array for next time (atomically); a cache that cannot be written is no error."""
+
+    def write(tmp: str) -> None:
+        with open(tmp, "wb") as fh:  # a file object: np.save would add ".npy" to the temporary name
+            np.save(fh, array)
+
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(cache, write)
+    except OSError:
+        pass  # caching is an optimisation
 
 
 def turned(p: torch.Tensor, yaw: torch.Tensor, pitch: torch.Tensor) -> torch.Tensor:
