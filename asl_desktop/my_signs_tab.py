@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QColor, QDesktopServices, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,6 +38,7 @@ from . import settings
 from .core.my_signs import DEFAULT_SET, Recording, RecordingState, SampleStore, my_signs_root, valid_set_name
 from .core.session import Step
 from .extras import TRAIN_HINT, training_installed
+from .hand_view import HandView, show_sign
 from .live_controller import LiveController
 from .video_view import VideoView, bgr_to_qimage
 
@@ -156,6 +157,8 @@ class MySignsTab(QWidget):
         self.sign_title.setFont(font)
         self.description = QLabel()
         self.description.setWordWrap(True)
+        self.drawn = HandView("How it is signed", QColor(60, 140, 230))
+        self.drawn.setMinimumSize(160, 160)
         self.reference = QLabel()
         self.reference.setFixedSize(128, 128)
         self.reference.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -163,8 +166,8 @@ class MySignsTab(QWidget):
         info = QVBoxLayout()
         info.addWidget(self.sign_title)
         info.addWidget(self.description)
+        info.addWidget(self.drawn, 1)
         info.addWidget(self.reference)
-        info.addStretch(1)
         middle = QHBoxLayout()
         middle.addWidget(self.view, 1)
         info_box = QWidget()
@@ -285,6 +288,7 @@ class MySignsTab(QWidget):
         label = CLASSES[row]
         self.sign_title.setText(label if len(label) == 1 else label.upper())
         self.description.setText(self.descriptions.get(label, ""))
+        show_sign(self.drawn, label)
         self._show_samples(label)
 
     def _show_samples(self, label: str) -> None:

@@ -4,12 +4,12 @@ spell a word at 1 to 4 letters a second and type what you saw."""
 
 from __future__ import annotations
 
-import math
+from collections import deque
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -18,77 +18,29 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
+from asl_runtime.model_files import ModelFileError
+from asl_runtime.motion import MotionLetters
 from asl_runtime.shipped import sign_descriptions
-from asl_runtime.sign_shapes import BONES, hint, sign_shapes
+from asl_runtime.sign_shapes import MOTION_SIGNS, hint, reference_motion, reference_points
 
-from . import settings
 from .core.practice import LETTERS, LEVELS, Practice, Progress
 from .core.session import Step
+from .core.speller import MOTION_WINDOW
 from .core.words import Vocabulary, read_user_words
+from .hand_view import HandView, mirrored_view, show_sign
 from .live_controller import LiveController
+from .live_models import load_motion
 from .video_view import VideoView
 
 HINT_AFTER = 1.0  # s of another letter read before the hint shows
 COMMON_WORDS = 2000  # practice words come from the English list's most common
 WRONG = "That reads as"
 ANIMATION_FPS = 30
-
-
-class SkeletonView(QWidget):
-    """A hand's 21 points drawn as bones and joints, fitted into the widget."""
-
-    def __init__(self, title: str, colour: QColor, parent=None):
-        super().__init__(parent)
-        self.title, self.colour = title, colour
-        self.points: np.ndarray | None = None
-        self.setMinimumSize(180, 180)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setAccessibleName(title)
-
-    def show_points(self, points: np.ndarray | None) -> None:
-        self.points = None if points is None else np.asarray(points, np.float32)[:, :2]
-        self.update()
-
-    def paintEvent(self, _event) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), self.palette().base())
-        p.setPen(self.palette().text().color())
-        p.drawText(self.rect().adjusted(6, 4, -6, -4), Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter,
-                   self.title)
-        if self.points is None:
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "no hand")
-            return
-        lo, hi = self.points.min(0), self.points.max(0)
-        scale = 0.8 * min(self.width(), self.height() - 24) / max(float((hi - lo).max()), 1e-6)
-        centre = np.array([self.width() / 2, 24 + (self.height() - 24) / 2])
-        xy = (self.points - (lo + hi) / 2) * scale + centre
-        p.setPen(QPen(self.colour, 3))
-        for a, b in BONES:
-            p.drawLine(QPointF(*xy[a]), QPointF(*xy[b]))
-        p.setBrush(self.colour)
-        for x, y in xy:
-            p.drawEllipse(QPointF(x, y), 3.5, 3.5)
-
-
-def reference_points(letter: str, mirrored: bool) -> np.ndarray | None:
-    """A sign's typical hand, turned as it is signed, as the learner sees a right hand: mirrored
-    in a selfie view, as the live view shows it (the shapes come from photos of signers)."""
-    known = sign_shapes().get(letter)
-    if known is None:
-        return None
-    shape, heading = known
-    c, s = math.cos(heading), math.sin(heading)
-    points = shape[:, :2].copy()
-    points[:, 0], points[:, 1] = c * shape[:, 0] - s * shape[:, 1], s * shape[:, 0] + c * shape[:, 1]
-    if mirrored:
-        points[:, 0] = -points[:, 0]
-    return points
+MOTION_PROB = 0.9  # a J or Z drawn when it is the letter asked for (the live speller, guessing, asks 0.99)
 
 
 class PracticeTab(QWidget):
@@ -98,6 +50,11 @@ class PracticeTab(QWidget):
         common = list(Vocabulary.english(user_words=[], size=COMMON_WORDS).logp)  # the list's head: quick to read
         self.practice = Practice(Progress(), read_user_words(), common)
         self._wrong_since: float | None = None
+        self._trail: deque[tuple[float, np.ndarray]] = deque()  # the hand's points over MOTION_WINDOW
+        try:
+            self.motion: MotionLetters | None = load_motion()
+        except ModelFileError:
+            self.motion = None  # J and Z count only when their shape is held
         self._build_ui()
         controller.result.connect(self.on_result)
         self.view.set_guide(controller.guide)
@@ -142,8 +99,8 @@ class PracticeTab(QWidget):
 
         self.view = VideoView()
         self.view.setMinimumSize(320, 240)
-        self.reference = SkeletonView("The sign", QColor(60, 140, 230))
-        self.yours = SkeletonView("Your hand", QColor(60, 190, 90))
+        self.reference = HandView("The sign", QColor(60, 140, 230))
+        self.yours = HandView("Your hand", QColor(60, 190, 90), turnable=False)
 
         self.by_letter = pg.PlotWidget(title="Right first time, per letter")
         self.by_letter.setMinimumHeight(140)
@@ -176,7 +133,6 @@ class PracticeTab(QWidget):
             watch.addWidget(w)
         self._shown = ""             # the word being (or last) spelled by the app
         self._frame = 0              # the animation's step
-        self._read = [0, 0]          # words read right, words watched
         self._animation = QTimer(self)
         self._animation.setInterval(1000 // ANIMATION_FPS)
         self._animation.timeout.connect(self._animate)
@@ -232,11 +188,27 @@ class PracticeTab(QWidget):
         self.view.show_frame(r.frame, r.box, r.tracked, r.pixels, r.points, r.mirrored, r.which)
         self.yours.show_points(r.points)
         p = r.prediction
-        if self.practice.feed(p.label, p.confidence, r.timestamp):
+        if self._drawn(r.timestamp, r.points) or self.practice.feed(p.label, p.confidence, r.timestamp):
             self._after_letter()
             return
         self._update_hint(p.label, p.confidence, r.points, r.timestamp)
         self._show_stats()
+
+    def _drawn(self, timestamp: float, points: np.ndarray | None) -> bool:
+        """Whether the hand's path over the last MOTION_WINDOW s drew the J or Z to spell."""
+        if points is None:
+            self._trail.clear()
+            return False
+        self._trail.append((timestamp, points))
+        while timestamp - self._trail[0][0] > MOTION_WINDOW:
+            self._trail.popleft()
+        if self.motion is None or self.practice.attempt.target not in MOTION_SIGNS:
+            return False
+        label, p = self.motion.read(np.stack([q for _, q in self._trail]))
+        if p < MOTION_PROB or not self.practice.drawn(label, timestamp):
+            return False
+        self._trail.clear()
+        return True
 
     def _update_hint(self, label: str, confidence: float, points, timestamp: float) -> None:
         target = self.practice.attempt.target
@@ -287,23 +259,38 @@ class PracticeTab(QWidget):
             self.reference.show_points(None)
             self.score.setText("What was it?")
             return
-        mirrored = settings.read(settings.MIRROR) != (settings.read(settings.HAND) == "left")
-        here = reference_points(self._shown[int(i)], mirrored)
-        after = reference_points(self._shown[int(i) + 1], mirrored) if i + 1 < len(self._shown) else None
+        here, after = self._pose(self._shown[int(i)], within), None
+        if i + 1 < len(self._shown):
+            after = self._pose(self._shown[int(i) + 1], 0.0)
         blend = max(0.0, (within - 0.7) / 0.3)  # the last 30% of a letter's time moves to the next
         if here is not None and after is not None and blend > 0:
             here = (1 - blend) * here + blend * after
         self.reference.title = "Watch"
         self.reference.show_points(here)
 
+    @staticmethod
+    def _pose(sign: str, within: float) -> np.ndarray | None:
+        """The reference hand `within` (0-1) the time of a sign: J and Z move through their motion
+        in its first 70%, the still signs hold."""
+        motion = reference_motion(sign, mirrored_view())
+        if motion is None:
+            return reference_points(sign, mirrored_view())
+        return motion[min(int(within / 0.7 * len(motion)), len(motion) - 1)]
+
     def _check_answer(self) -> None:
         if not self._shown or self._animation.isActive():
             return
-        typed = self.answer.text().strip().upper()
-        self._read[1] += 1
-        self._read[0] += typed == self._shown
-        verdict = "Right!" if typed == self._shown else f"It was {self._shown}."
-        self.score.setText(f"{verdict} {self._read[0]} of {self._read[1]} read right")
+        right = self.answer.text().strip().upper() == self._shown
+        progress = self.practice.progress
+        progress.add_watched(right)
+        verdict = "Right!" if right else f"It was {self._shown}."
+        try:
+            progress.save()
+            kept = ""
+        except OSError as exc:
+            kept = f" (not saved: {exc})"
+        read, seen = progress.watched_total()
+        self.score.setText(f"{verdict} {read} of {seen} read right{kept}")
         self._shown = ""
         self._show_word()
 
@@ -323,10 +310,9 @@ class PracticeTab(QWidget):
                 parts.append(f'<span style="color:gray">{c}</span>')
         self.word.setText("".join(parts))
         target = a.target
-        mirrored = settings.read(settings.MIRROR) != (settings.read(settings.HAND) == "left")
         if not self._animation.isActive():  # the hand is spelling a word to watch
             self.reference.title = f"The sign {target}" if target else "The sign"
-            self.reference.show_points(reference_points(target, mirrored) if target else None)
+            show_sign(self.reference, target)
         self.how.setText(f"{target}: {sign_descriptions().get(target, '')}" if target else "")
         self._show_stats()
 

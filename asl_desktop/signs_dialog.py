@@ -8,12 +8,12 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QL
 
 from asl_runtime.shipped import sign_descriptions
 
-from . import settings
-from .practice_tab import SkeletonView, reference_points
+from .hand_view import HandView, show_sign
 
 
 class SignsDialog(QDialog):
-    """A list of the signs; the selected one drawn (as the live view shows a right hand) and described."""
+    """A list of the signs; the selected one drawn (turnable; J and Z moving, as the live view shows the
+    signing hand) and described."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -24,7 +24,7 @@ class SignsDialog(QDialog):
         for label in self.descriptions:
             self.signs.addItem(label if len(label) == 1 else label.upper())
         self.signs.setMaximumWidth(110)
-        self.hand = SkeletonView("", QColor(60, 140, 230))
+        self.hand = HandView("", QColor(60, 140, 230))
         self.hand.setMinimumSize(260, 260)
         self.text = QLabel()
         self.text.setWordWrap(True)
@@ -46,9 +46,7 @@ class SignsDialog(QDialog):
 
     def _show(self, row: int) -> None:
         label = list(self.descriptions)[row]
-        mirrored = settings.read(settings.MIRROR) != (settings.read(settings.HAND) == "left")
-        points = reference_points(label, mirrored)
         self.hand.title = label if len(label) == 1 else label.upper()
-        self.hand.show_points(points)
-        note = "" if points is not None else " (no hand to draw)"
+        show_sign(self.hand, label)
+        note = "" if self.hand.points is not None else " (no hand to draw)"
         self.text.setText(f"{self.hand.title}: {self.descriptions[label]}{note}")

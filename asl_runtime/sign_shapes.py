@@ -3,8 +3,9 @@
 `resources/models/sign_shapes.npz` (made by `tools/sign_shapes.py` from the points found in the
 training photos) holds, per sign, the median upright hand (the wrist at the origin, the middle
 finger's knuckle straight above it at a distance of 1) and how the hand is turned in the photos
-(the angle of the line from the wrist to that knuckle). The Practice tab draws them, and
-`hint` names the one thing that differs most, in plain words.
+(the angle of the line from the wrist to that knuckle). `sign_motions.npz` (`tools/sign_motions.py`)
+holds J and Z as they move. The reference hand draws them (`reference_points`,
+`reference_motion`), and `hint` names the one thing that differs most, in plain words.
 """
 
 from __future__ import annotations
@@ -25,10 +26,22 @@ BONES = [(0, 1), (0, 5), (0, 17), (5, 9), (9, 13), (13, 17)] + [  # the palm, th
 TURNED = math.radians(50)   # the hand points another way by more than this: say so first
 STRETCH = 0.35              # a finger this much more (or less) stretched than the sign's: say so
 SPREAD = 0.3                # index and middle fingertips this much farther apart (or closer)
+MOTION_SIGNS = ("J", "Z")   # the signs drawn by moving
 
 
 def shapes_path() -> Path:
     return models() / "sign_shapes.npz"
+
+
+def motions_path() -> Path:
+    return models() / "sign_motions.npz"
+
+
+def handed(points: np.ndarray) -> bool:
+    """Which way round the knuckles go, seen from the wrist (index to little finger): True for
+    one hand, False for the other (or the same hand turned to show its back)."""
+    a, b = points[5, :2] - points[0, :2], points[17, :2] - points[0, :2]
+    return bool(a[0] * b[1] - a[1] * b[0] > 0)
 
 
 def heading(points: np.ndarray) -> float:
@@ -55,6 +68,40 @@ def sign_shapes() -> dict[str, tuple[np.ndarray, float]]:
     with np.load(shapes_path()) as z:  # plain arrays: no pickles
         shapes, present, headings = z["shapes"], z["present"], z["headings"]
     return {c: (shapes[i], float(headings[i])) for i, c in enumerate(CLASSES) if present[i]}
+
+
+@cache
+def sign_motions() -> dict[str, np.ndarray]:
+    """J and Z -> their typical motion, T x 21 x 3 (image axes, the first wrist at the origin)."""
+    with np.load(motions_path()) as z:  # plain arrays: no pickles
+        return {str(sign): motion for sign, motion in zip(z["signs"], z["motions"])}
+
+
+def reference_points(sign: str, mirrored: bool) -> np.ndarray | None:
+    """A sign's typical hand (21 x 3), turned as it is signed, as seen in the photos it comes
+    from; `mirrored` flips it left to right (a selfie view, or the other hand). None when the
+    sign has no hand."""
+    known = sign_shapes().get(sign)
+    if known is None:
+        return None
+    shape, direction = known
+    c, s = math.cos(direction), math.sin(direction)
+    points = shape.copy()
+    points[:, 0], points[:, 1] = c * shape[:, 0] - s * shape[:, 1], s * shape[:, 0] + c * shape[:, 1]
+    if mirrored:
+        points[:, 0] = -points[:, 0]
+    return points
+
+
+def reference_motion(sign: str, mirrored: bool) -> np.ndarray | None:
+    """J's or Z's typical motion (T x 21 x 3), mirrored as `reference_points`; None for a still sign."""
+    motion = sign_motions().get(sign)
+    if motion is None:
+        return None
+    motion = motion.copy()
+    if mirrored:
+        motion[..., 0] = -motion[..., 0]
+    return motion
 
 
 def stretch(points: np.ndarray, finger: str) -> float:

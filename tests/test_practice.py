@@ -139,6 +139,44 @@ def test_a_wrong_letter_held_in_the_tab_gets_a_hint_that_names_the_finger(tab):
     assert tab.practice.attempt.position == 0 and not tab.practice.attempt.first_time
 
 
+def feed_points(tab, frames, label: str, t: float = 0.0, fps: float = 30) -> float:
+    """Frames of points (pixels) fed to the tab as results read as `label`; returns the time after."""
+    from types import SimpleNamespace
+
+    image = np.zeros((240, 320, 3), np.uint8)
+    for points in frames:
+        prediction = SimpleNamespace(label=label, confidence=0.9)
+        result = SimpleNamespace(frame=image, box=(0, 0, 240), tracked=True, pixels=np.zeros((28, 28, 3), np.uint8),
+                                 points=points, mirrored=False, which="right", prediction=prediction, timestamp=t)
+        tab.on_result(SimpleNamespace(result=result))
+        t += 1 / fps
+    return t
+
+
+@pytest.mark.parametrize("sign, start", [("J", "I"), ("Z", "D")])
+def test_j_and_z_count_when_the_hand_draws_them_and_their_start_is_no_mistake(tab, sign, start):
+    from asl_runtime.sign_shapes import reference_motion
+
+    tab.practice.next_word(sign + "A")
+    tab._show_word()
+    assert tab.reference.motion is not None  # the reference plays the motion
+    motion = reference_motion(sign, False)[..., :2] * 100 + 150  # x and y, as the app's results give them
+    t = feed_points(tab, np.repeat(motion[:1], 20, 0), start)  # the starting shape held: not wrong
+    assert tab.practice.attempt.position == 0 and tab.practice.attempt.first_time
+    feed_points(tab, np.concatenate([motion, np.repeat(motion[-1:], 10, 0)]), start, t)
+    assert tab.practice.attempt.position == 1 and tab.practice.progress.letter(sign)[:2] == (1, 1)
+
+
+def test_a_still_hand_never_draws_a_j_or_z(tab):
+    from asl_runtime.sign_shapes import reference_points
+
+    tab.practice.next_word("J")
+    held = reference_points("I", False)[:, :2] * 100 + 150
+    jitter = np.random.default_rng(0).normal(0, 1.0, (90, 21, 2)).astype(np.float32)
+    feed_points(tab, held + jitter, "I")  # 3 s of an I with a tremor
+    assert tab.practice.attempt.position == 0
+
+
 def test_receptive_practice_spells_a_word_with_the_hand_and_scores_what_is_typed(qtbot, tab):
     from PySide6.QtCore import Qt
 
@@ -159,6 +197,16 @@ def test_receptive_practice_spells_a_word_with_the_hand_and_scores_what_is_typed
     qtbot.keyClicks(tab.answer, "QQQQ")
     qtbot.keyClick(tab.answer, Qt.Key.Key_Return)
     assert tab.score.text().startswith("It was ") and tab.score.text().endswith("1 of 2 read right")
+    assert Progress(tab.practice.progress.path).watched_total() == (1, 2)  # kept for the next start
+
+
+def test_watching_a_j_shows_its_motion_within_the_letter_s_time(tab):
+    from asl_desktop.hand_view import mirrored_view
+    from asl_runtime.sign_shapes import reference_motion
+
+    poses = [tab._pose("J", w) for w in np.linspace(0, 0.69, 10)]
+    assert not np.allclose(poses[0], poses[-1])  # it moves
+    assert np.allclose(tab._pose("J", 0.95), reference_motion("J", mirrored_view())[-1])  # then holds its end
 
 
 def test_help_the_signs_draws_each_sign_s_hand_and_says_how_it_is_made(qtbot):
@@ -171,5 +219,17 @@ def test_help_the_signs_draws_each_sign_s_hand_and_says_how_it_is_made(qtbot):
     assert dialog.hand.points is not None and dialog.text.text().startswith("A: ")
     qtbot.keyClick(dialog.signs, Qt.Key.Key_Down)  # the arrow keys go through the signs
     assert dialog.text.text().startswith("B: ") and dialog.hand.points is not None
+    hand = dialog.hand
+    before = hand.points.copy()
+    qtbot.keyClick(hand, Qt.Key.Key_Right)  # the drawn hand turns with the arrow keys
+    assert hand.yaw == 15
+    qtbot.keyClick(hand, Qt.Key.Key_Up)
+    assert hand.pitch == 15
+    qtbot.keyClick(hand, Qt.Key.Key_Home)
+    assert hand.yaw == hand.pitch == 0 and np.allclose(hand.points, before)
+    dialog.signs.setCurrentRow(list(dialog.descriptions).index("J"))  # J moves
+    assert hand.motion is not None
+    first = hand.points.copy()
+    qtbot.waitUntil(lambda: not np.allclose(hand.points, first), timeout=3000)
     dialog.signs.setCurrentRow(dialog.signs.count() - 2)  # nothing: no hand to draw
     assert dialog.hand.points is None and "no hand to draw" in dialog.text.text()

@@ -19,10 +19,11 @@ from pathlib import Path
 
 from asl_runtime.storage import atomic_write, user_data_dir
 
+from .speller import MOTION_STARTS
+
 DONE_CONFIDENCE = 0.5
 DONE_SECONDS = 0.3
-# J and Z are signed with a motion, read by the speller from a whole path, not frame by frame
-LETTERS = [c for c in string.ascii_uppercase if c not in "JZ"]
+LETTERS = list(string.ascii_uppercase)  # J and Z count when drawn (`drawn`) or their shape is held
 LEVELS = ("Letters", "Short words", "Longer words", "My words")
 WORD_LENGTHS = {"Short words": (3, 4), "Longer words": (5, 7)}
 
@@ -32,15 +33,18 @@ def practice_path() -> Path:
 
 
 class Progress:
-    """Per day and letter: [attempts, right first time, seconds]; read and written as JSON."""
+    """Per day and letter: [attempts, right first time, seconds]; per day, the words watched
+    (receptive practice): [read right, watched]. Read and written as JSON."""
 
     def __init__(self, path: Path | None = None):
         self.path = path or practice_path()
         self.days: dict[str, dict[str, list[float]]] = {}
+        self.watched: dict[str, list[int]] = {}
         try:
             loaded = json.loads(self.path.read_text(encoding="utf-8"))
             self.days = {str(d): {str(c): [float(v) for v in row][:3] for c, row in letters.items()}
                          for d, letters in loaded.get("days", {}).items()}
+            self.watched = {str(d): [int(v) for v in row][:2] for d, row in loaded.get("watched", {}).items()}
         except FileNotFoundError:
             pass
         except (OSError, ValueError, TypeError, AttributeError):  # damaged: set aside, start afresh
@@ -55,8 +59,17 @@ class Progress:
         row[1] += first_time
         row[2] += seconds
 
+    def add_watched(self, right: bool, day: str | None = None) -> None:
+        row = self.watched.setdefault(day or date.today().isoformat(), [0, 0])
+        row[0] += right
+        row[1] += 1
+
+    def watched_total(self) -> tuple[int, int]:
+        """All days: words read right, words watched."""
+        return sum(r[0] for r in self.watched.values()), sum(r[1] for r in self.watched.values())
+
     def save(self) -> None:
-        text = json.dumps({"days": self.days}, indent=1)
+        text = json.dumps({"days": self.days, "watched": self.watched}, indent=1)
         atomic_write(self.path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
     def letter(self, letter: str) -> tuple[int, int, float]:
@@ -170,14 +183,25 @@ class Practice:
             return False
         if timestamp - a.reading[1] < DONE_SECONDS:
             return False
-        if label != a.target:  # another letter, held: not right first time
-            a.first_time = False
+        if label != a.target:  # another letter, held: not right first time (J's and Z's start excepted)
+            a.first_time = a.first_time and label in MOTION_STARTS.get(a.target or "", ())
             return False
+        self._done(label, timestamp)
+        return True
+
+    def drawn(self, label: str, timestamp: float) -> bool:
+        """J or Z read from the hand's motion; True when it finished the letter (it was the target)."""
+        if self.attempt.finished or label != self.attempt.target:
+            return False
+        self._done(label, timestamp)
+        return True
+
+    def _done(self, label: str, timestamp: float) -> None:
+        a = self.attempt
         seconds = timestamp - (a.letter_since or timestamp)
         self.progress.add(label, a.first_time, seconds)
         self.streak = self.streak + 1 if a.first_time else 0
         self._advance(timestamp)
-        return True
 
     def _advance(self, timestamp: float | None) -> None:
         a = self.attempt
