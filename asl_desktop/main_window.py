@@ -314,6 +314,9 @@ class MainWindow(QMainWindow):
         rows += ("<tr><td>Live</td><td>Accept suggestion 1-5</td><td><b>1-5</b></td></tr>"
                  "<tr><td>My signs</td><td>Record the selected sign / delete the selected samples</td>"
                  "<td><b>Ctrl+Return / Delete</b></td></tr>"
+                 "<tr><td>Practice</td><td>Level / next word / skip letter / watch a word</td>"
+                 "<td><b>Alt+L / Alt+N / Alt+K / Alt+W</b></td></tr>"
+                 "<tr><td>A drawn hand (focused)</td><td>Turn it / turn it back</td><td><b>Arrow keys / Home</b></td></tr>"
                  "<tr><td>Anywhere</td><td>Move between controls / press the focused button</td>"
                  "<td><b>Tab, Shift+Tab / Space, Return</b></td></tr>")
         box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", f"<table cellspacing='4'>{rows}</table>",

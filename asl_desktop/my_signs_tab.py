@@ -304,7 +304,7 @@ class MySignsTab(QWidget):
             self.reference.setPixmap(_pixmap(example, 128))
             self.reference.setToolTip("Your latest sample" if samples else f"From your training photos: {example}")
         else:
-            self.reference.setText("no picture yet")
+            self.reference.setText("no sample yet")
             self.reference.setToolTip("Record a sample, or choose a dataset folder in the Training tab")
 
     def delete_selected(self) -> None:

@@ -233,3 +233,18 @@ def test_help_the_signs_draws_each_sign_s_hand_and_says_how_it_is_made(qtbot):
     qtbot.waitUntil(lambda: not np.allclose(hand.points, first), timeout=3000)
     dialog.signs.setCurrentRow(dialog.signs.count() - 2)  # nothing: no hand to draw
     assert dialog.hand.points is None and "no hand to draw" in dialog.text.text()
+
+
+def test_the_reference_is_drawn_for_the_signing_hand_the_user_chose(qtbot):
+    from PySide6.QtGui import QColor
+
+    from asl_desktop import settings
+    from asl_desktop.hand_view import HandView, show_sign
+    view = HandView("G", QColor("blue"))
+    qtbot.addWidget(view)
+    settings.write(settings.HAND, "right")
+    show_sign(view, "G")
+    right = view.points.copy()
+    settings.write(settings.HAND, "left")
+    show_sign(view, "G")
+    assert np.allclose(view.points[:, 0], -right[:, 0]) and np.allclose(view.points[:, 1:], right[:, 1:])
