@@ -48,6 +48,11 @@ WIDTH, HEIGHT = 640, 480
 ROOMS_WITHOUT_HANDS = 210  # the first Nothing photos in name order: checked by eye
 
 
+def rooms_without_hands(folder: str | Path) -> list[Path]:
+    """The room photos checked by eye to show no hand: the first ROOMS_WITHOUT_HANDS in name order."""
+    return sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in {".jpg", ".png"})[:ROOMS_WITHOUT_HANDS]
+
+
 def paste(room: np.ndarray, hand: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, tuple[int, int, int]]:
     """A 640 x 480 frame of `room` with `hand` (on black) pasted in; where (x, y, side)."""
     frame = cv2.resize(room, (WIDTH, WIDTH), interpolation=cv2.INTER_CUBIC)[80:80 + HEIGHT].copy()
@@ -77,7 +82,7 @@ def main() -> int:
     ap.add_argument("--save", help="write the first 20 frames, the hand's points drawn, into this folder")
     args = ap.parse_args()
     photos = [(p, CLASSES[massey.label(p)]) for p in massey.photos(args.massey)]
-    rooms = sorted(p for p in Path(args.rooms).iterdir() if p.suffix.lower() in {".jpg", ".png"})[:ROOMS_WITHOUT_HANDS]
+    rooms = rooms_without_hands(args.rooms)
     letters = LetterModel.load(exported(landmark_model_for(args.model)))
     finder = HandFinder(video=False)
     if args.square_only:

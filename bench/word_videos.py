@@ -6,13 +6,16 @@ The Massey photos (five people on black backgrounds, never trained on) become 48
 slight hand tremor (`--still`: without; other photos are then drawn), consecutive letters are
 joined by `--move-seconds` of motion-blurred cross-fade, and a doubled letter (the L's of
 HELLO) gets a bounce between its two photos (the hand drops by up to a fifth of the frame and
-comes back). `--rate` sets the pace in letters a second instead of the hold. Each video goes
+comes back). `--rate` sets the pace in letters a second instead of the hold. `--room` puts each
+word's hand into a 640x480 room, as a webcam sees a person: one of `bench/room_frames.py`'s rooms
+checked to show no hand, the hand at one random place, size (15-50% of the height), turn and
+side for the whole word. Each video goes
 through the same code as `asl-desktop transcribe` with its defaults (`-- OPTIONS` adds some).
 Prints exact words, character accuracy, letters a second and words a minute, and the time from
 a letter settling to its commit.
 
 Run: .venv/bin/python bench/word_videos.py [--massey DIR] [--model PATH] [--keep DIR] [--seed N] [--still]
-     [--hold-seconds S | --rate R] [--move-seconds S] [-- TRANSCRIBE OPTIONS]
+     [--hold-seconds S | --rate R] [--move-seconds S] [--room [--rooms DIR]] [-- TRANSCRIBE OPTIONS]
 (DIR defaults to /tmp/asl/massey-letters, unpacked from ../shared/data/massey-letters).
 """
 
@@ -32,6 +35,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import massey  # noqa: E402
+from room_frames import HEIGHT, WIDTH, rooms_without_hands  # noqa: E402
 
 from asl_desktop.transcribe import build_parser, transcribe  # noqa: E402
 
@@ -93,8 +97,29 @@ def word_frames(word: str, photos: dict[str, list[Path]], rng: random.Random, ho
                 yield _blur(cv2.addWeighted(img, 1 - a, nxt, a, 0), 15)
 
 
+def in_room(frames, room: np.ndarray, rng: random.Random):
+    """Each frame's hand (on black) pasted into a 640 x 480 frame of `room`, at one place, size,
+    turn and side for the whole word."""
+    background = cv2.resize(room, (WIDTH, WIDTH), interpolation=cv2.INTER_CUBIC)[80:80 + HEIGHT]
+    side = int(rng.uniform(0.15, 0.5) * HEIGHT)
+    flip, angle = rng.random() < 0.5, rng.uniform(-20, 20)
+    x, y = rng.randrange(0, WIDTH - side), rng.randrange(0, HEIGHT - side)
+    turn = cv2.getRotationMatrix2D((side / 2, side / 2), angle, 1.0)
+    for frame in frames:
+        hand = cv2.resize(frame, (side, side), interpolation=cv2.INTER_AREA)
+        hand = cv2.warpAffine(hand[:, ::-1] if flip else hand, turn, (side, side), borderValue=(0, 0, 0))
+        mask = cv2.GaussianBlur((cv2.GaussianBlur(hand.max(2), (5, 5), 0) > 25).astype(np.float32), (3, 3), 0)[..., None]
+        out = background.copy()
+        roi = out[y:y + side, x:x + side]
+        out[y:y + side, x:x + side] = (roi * (1 - mask) + hand * mask).astype(np.uint8)
+        yield out
+
+
 def write_video(path: Path, frames) -> Path:
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), FPS, (SIDE, SIDE))
+    frames = iter(frames)
+    first = next(frames)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), FPS, (first.shape[1], first.shape[0]))
+    writer.write(first)
     for frame in frames:
         writer.write(frame)
     writer.release()
@@ -121,6 +146,8 @@ def main() -> int:
     ap.add_argument("--keep", help="write the videos into this folder (default: a temporary one)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--still", action="store_true", help="each letter a still picture, without the tremor")
+    ap.add_argument("--room", action="store_true", help="the hand somewhere in a 640x480 room (webcam-like)")
+    ap.add_argument("--rooms", default="/tmp/asl/train/Nothing", help="the room photos (the ASL alphabet's Nothing)")
     ap.add_argument("extra", nargs="*", help="extra transcribe options, after --")
     args = ap.parse_args()
     hold = 1 / args.rate - args.move_seconds if args.rate else args.hold_seconds
@@ -132,6 +159,9 @@ def main() -> int:
     out = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="asl-words-"))
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(args.seed)
+    rooms = rooms_without_hands(args.rooms) if args.room else []
+    if args.room and not rooms:
+        ap.error(f"--room: no room photos in {args.rooms}")
     exact = total = letters = 0
     chars, delays = [], []
     seconds = 0.0
@@ -141,6 +171,8 @@ def main() -> int:
         for word in WORDS:
             starts: list[float] = []
             frames = list(word_frames(word, photos, rng, hold, not args.still, args.move_seconds, starts))
+            if rooms:
+                frames = list(in_room(frames, cv2.imread(str(rng.choice(rooms))), rng))
             video = write_video(out / f"{signer}_{word}.avi", frames)
             commits: list[tuple[float, str]] = []
             got = transcribe(build_parser().parse_args([str(video), "--model", args.model, *args.extra]), commits)
@@ -153,7 +185,7 @@ def main() -> int:
             chars.append(char_accuracy(word, got))
             line.append(f"{word}->{got or '-'}")
         print(f"{signer}: " + "  ".join(line), flush=True)
-    print(f"model {args.model}, options {' '.join(args.extra) or '(defaults)'}")
+    print(f"model {args.model}, options {' '.join(args.extra) or '(defaults)'}{', in rooms' if rooms else ''}")
     rate = letters / seconds
     print(f"{rate:.2f} letters a second ({rate * 60 / 5:.0f} words a minute at 5 letters a word): exact words: "
           f"{exact} of {total} ({exact / total:.0%}); character accuracy {np.mean(chars):.3f}; from a letter settling "

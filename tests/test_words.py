@@ -183,3 +183,11 @@ def test_suggestions_follow_the_word_after_a_backspace(english):
     assert session._suggest()
     session.backspace()
     assert session.text == "HEL" and session.suggestions and all(w.startswith("HE") for w in session.suggestions)
+
+
+@pytest.mark.parametrize("runner_up, meant", [("A", "THANK"), ("I", "THINK")])
+def test_the_word_picks_among_near_letters_by_their_probabilities_and_its_frequency(english, runner_up, meant):
+    """THQNK with the third letter unsure: its second guess and the words' frequencies decide."""
+    evidence = clear("TH") + [{"Q": 0.5, runner_up: 0.45, "nothing": 0.05}] + clear("NK")
+    assert autocorrect(english, evidence) == meant
+    assert words(suggest(english, evidence, complete=False))[0] == meant
