@@ -75,6 +75,7 @@ class LiveController(QObject):
         self.inference.model_loaded.connect(self.model_loaded)
         self.inference.model_failed.connect(self.model_failed)
         self.inference.failed.connect(self._on_inference_failed)
+        self.inference.note.connect(self.status)
         self.inference.hands_changed.connect(self._on_hands_changed)
         self._landmarks_requested.emit(settings.read(settings.LANDMARKS))
 

@@ -16,7 +16,7 @@ from .core.recognizer import one_thread_a_frame
 from .core.region import GuideBox
 from .core.session import LiveSession
 from .core.speller import DEFAULT_HOLD, DEFAULT_THRESHOLD, Speller
-from .core.words import Vocabulary
+from .core.words import MAX_USER_WORDS, Vocabulary, user_words_path
 from .live_models import load_hands, load_motion, load_picture_model
 
 
@@ -96,9 +96,12 @@ def transcribe(args, commits: list[tuple[float, str]] | None = None) -> str:
         except ModelFileError as exc:
             print(f"warning: {exc}", file=sys.stderr)
     speller = Speller(args.threshold, args.hold, settle=not args.hold_to_commit, motion=motion)
+    vocabulary = Vocabulary.english() if args.autocorrect else None
+    if vocabulary is not None and vocabulary.user_words_left_out:
+        print(f"warning: your own word list ({user_words_path()}) is long: the first {MAX_USER_WORDS:,} words are used, "
+              f"{vocabulary.user_words_left_out:,} left out", file=sys.stderr)
     session = LiveSession(speller, GuideBox(), False, args.anywhere,
-                          load_picture_model(args.model),
-                          Vocabulary.english() if args.autocorrect else None, hands)
+                          load_picture_model(args.model), vocabulary, hands)
     session.set_words(autocorrect=args.autocorrect)
     session.set_guessing(args.guess)
     frames = 0

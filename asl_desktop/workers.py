@@ -22,7 +22,7 @@ from asl_runtime.shipped import default_model, landmark_model_for
 from .core.frames import Frame, FrameSource, SourceError, is_camera_spec, open_source
 from .core.recognizer import one_thread_a_frame
 from .core.session import LiveSession
-from .core.words import Vocabulary
+from .core.words import MAX_USER_WORDS, Vocabulary, user_words_path
 from .crash import crash_log_path, log_exception, summary
 from .live_models import load_hands, load_picture_model
 
@@ -151,6 +151,7 @@ class InferenceWorker(QObject):
 
     result = Signal(object)          # session.Step
     failed = Signal(str)             # a frame could not be classified; the next one is tried
+    note = Signal(str)               # a line for the status bar (nothing failed)
     model_loaded = Signal(str, str)  # path, architecture
     model_failed = Signal(str, str)  # path, message; the previous model stays
     hands_changed = Signal(bool, str)  # reading hand landmarks or not; a line saying so
@@ -180,7 +181,11 @@ class InferenceWorker(QObject):
         self._load_hands()
         if self.session.vocabulary is None:  # the word list, once, off the GUI thread
             try:
-                self.session.set_words(vocabulary=Vocabulary.english())
+                vocabulary = Vocabulary.english()
+                self.session.set_words(vocabulary=vocabulary)
+                if vocabulary.user_words_left_out:
+                    self.note.emit(f"Your own word list ({user_words_path()}) is long: the first {MAX_USER_WORDS:,} "
+                                   f"words are used, {vocabulary.user_words_left_out:,} left out")
             except Exception as exc:  # spelling goes on without suggestions: say so, do not stop
                 self.failed.emit(f"Word suggestions and autocorrect are off: {log_exception(exc, 'word list')}. "
                                  f"Details: {crash_log_path()}")

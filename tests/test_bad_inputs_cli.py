@@ -20,7 +20,8 @@ from trainer.train import TrainConfig
     (["--batch-size", "0"], "batch size must be 1 or more"),
     (["--epochs", "0"], "epochs must be 1 or more"),
     (["--epochs", "-3"], "epochs must be 1 or more"),
-    (["--lr", "0"], "learning rate must be above 0"),
+    (["--lr", "0"], "learning rate) must be above 0"),
+    (["--lr", "1e30"], "at most 1.0, not 1e+30"),
     (["--device", "bogus"], "unknown device 'bogus'"),
 ])
 def test_train_refuses_bad_settings_before_any_work(dataset_dir, tmp_path, capsys, args, message):
@@ -29,6 +30,15 @@ def test_train_refuses_bad_settings_before_any_work(dataset_dir, tmp_path, capsy
     err = capsys.readouterr().err
     assert err.startswith("error: ") and message in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_evaluate_refuses_an_out_that_is_a_file_before_reading_anything(dataset_dir, tmp_path, capsys, tiny_model):
+    taken = tmp_path / "a-file"
+    taken.write_text("mine")
+    assert train_main(["evaluate", str(tiny_model), str(dataset_dir), "--out", str(taken), "--no-landmarks"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --out") and "is a file" in err and "reading" not in err
+    assert taken.read_text() == "mine"
 
 
 @pytest.mark.parametrize("split", ["70/20", "70/30/0", "60/20/10", "a/b/c"])
@@ -142,3 +152,25 @@ def test_an_out_folder_under_a_file_is_refused_before_any_work(tmp_path, capsys)
     assert train_main(["train", str(tmp_path / "no-such-data"), "--out", str(blocker / "sub" / "run")]) == 2
     err = capsys.readouterr().err
     assert f"--out {blocker / 'sub' / 'run'}: {blocker} is a file, not a folder" in err  # not the missing data
+
+
+def test_train_init_from_a_model_of_another_picture_size_is_refused_before_any_work(dataset_dir, tmp_path, capsys):
+    from trainer.checkpoint import save_checkpoint
+    from trainer.models import build_model
+    other = tmp_path / "other.pt"
+    save_checkpoint(other, build_model("aslnet", input_size=32), "aslnet", (0.5,) * 3, (0.25,) * 3, 32)
+    out = tmp_path / "run"
+    assert train_main(["train", str(dataset_dir), "--arch", "aslnet", "--init", str(other), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "\nerror: --init" in "\n" + err.split("\r")[-1] and "32 px" in err and "Traceback" not in err and not out.exists()
+
+
+def test_finetune_with_one_sample_a_sign_writes_plain_json_and_says_nothing_was_held_back(tmp_path, capsys, tiny_model):
+    import json
+
+    own = write_dataset(tmp_path / "own", classes=("A", "B"), per_class=1)
+    out = tmp_path / "tuned"
+    assert train_main(["finetune", str(tiny_model), str(own), "--out", str(out), "--no-landmarks", "--epochs", "1"]) == 0
+    assert "no samples held back" in capsys.readouterr().out
+    text = (out / "metrics.json").read_text()
+    assert "NaN" not in text and json.loads(text)["finetune"]["held_back_after"] is None

@@ -191,3 +191,17 @@ def test_the_word_picks_among_near_letters_by_their_probabilities_and_its_freque
     evidence = clear("TH") + [{"Q": 0.5, runner_up: 0.45, "nothing": 0.05}] + clear("NK")
     assert autocorrect(english, evidence) == meant
     assert words(suggest(english, evidence, complete=False))[0] == meant
+
+
+def test_a_huge_own_word_list_is_capped_and_cannot_crowd_english_out():
+    import random
+    import string
+
+    from asl_desktop.core.words import MAX_USER_WORDS
+    rng = random.Random(0)
+    own = list(dict.fromkeys("".join(rng.choice(string.ascii_uppercase) for _ in range(rng.randint(4, 8)))
+                             for _ in range(MAX_USER_WORDS + 5000)))
+    v = Vocabulary.english(user_words=own)
+    assert v.user_words_left_out == len(own) - MAX_USER_WORDS and own[0] in v and own[-1] not in v
+    assert words(suggest(v, clear("HEL")))[:3] == words(suggest(Vocabulary.english(user_words=[]), clear("HEL")))[:3]
+    assert autocorrect(v, clear("HELO")) == "HELLO"

@@ -20,6 +20,7 @@ from .export import export_beside
 from .finetune import FinetuneConfig
 from .jobs import Succeeded
 from .models import ARCHS
+from .outputs import check_out_dir
 from .runs import calibrate_checkpoint, evaluate_model, run_finetune, run_training
 from .train import TrainConfig, TrainingCallback
 
@@ -109,9 +110,10 @@ def cmd_finetune(args) -> int:
     done = Succeeded.of(str(result.checkpoint), str(result.report), result.metrics)
     own, hands, unseen = done.own_samples, done.own_hands, result.metrics["finetune"].get("unseen")
     assert own is not None, "a fine-tune's record"
-    print(f"your held-back samples ({own.held_back}): {own.before:.4f} before, {own.after:.4f} after; "
-          f"{done.seconds:.0f} s" + ("" if args.base else "; no --base data: early layers frozen"))
-    if hands is not None:
+    measured = (f"your held-back samples ({own.held_back}): {own.before:.4f} before, {own.after:.4f} after"
+                if own.held_back else "no samples held back to measure it on (record 2 or more of each sign)")
+    print(f"{measured}; {done.seconds:.0f} s" + ("" if args.base else "; no --base data: early layers frozen"))
+    if hands is not None and hands.held_back:
         print(f"hand landmarks, your held-back samples with a hand found ({hands.held_back}): "
               f"{hands.before:.4f} before, {hands.after:.4f} after")
     if unseen is not None:
@@ -135,6 +137,7 @@ def cmd_calibrate(args) -> int:
 
 def cmd_evaluate(args) -> int:
     out = Path(args.out) if args.out else new_run_dir("eval")
+    check_out_dir(out)
     bar, progress = _load_bar("reading images")
     try:
         landmarks = None if args.picture_only else args.landmarks or landmark_model_for(args.model)

@@ -33,7 +33,7 @@ from asl_runtime.storage import atomic_write
 from .calibrate import fit_temperature
 from .data import Progress, default_cache_dir, load_dataset, split_indices
 from .landmarks import PIPELINE, LandmarkModel, LandmarkNet, Replay, save_landmark_model
-from .outputs import check_out_dir, run_folder
+from .outputs import check_out_dir, plain_json, run_folder
 from .point_sets import load_point_set, split_runs
 
 CACHE_VERSION = 2
@@ -303,8 +303,8 @@ def train_landmarks(data_path: str | Path, out_dir: str | Path, cfg: LandmarkCon
     with run_folder(out_dir) as tmp:
         save_landmark_model(tmp / "landmarks.pt", net, temperature,
                             Replay.of(np.concatenate(replay_x), np.concatenate(replay_y)),
-                            metrics=json.loads(json.dumps(metrics)))
-        (tmp / "metrics.json").write_text(json.dumps(metrics, indent=2))
+                            metrics=plain_json(metrics))
+        (tmp / "metrics.json").write_text(json.dumps(plain_json(metrics), indent=2, allow_nan=False))
     return metrics
 
 

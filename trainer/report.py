@@ -9,6 +9,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from .checkpoint import atomic_write
+from .outputs import plain_json
 
 
 def _figures(metrics: dict) -> list[tuple[str, go.Figure]]:
@@ -113,6 +114,7 @@ def write_report(metrics: dict, out_dir: str | Path, title: str = "ASL Desktop t
     """Write report.html and metrics.json into out_dir (atomically); return the report path."""
     out = Path(out_dir)
     page = render_report(metrics, title)
-    atomic_write(out / "metrics.json", lambda t: Path(t).write_text(json.dumps(metrics, indent=1)))
+    atomic_write(out / "metrics.json", lambda t: Path(t).write_text(json.dumps(plain_json(metrics), indent=1,
+                                                                                allow_nan=False)))
     atomic_write(out / "report.html", lambda t: Path(t).write_text(page, encoding="utf-8"))
     return out / "report.html"

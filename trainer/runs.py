@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from asl_runtime.hands import features
-from asl_runtime.preprocess import CANONICAL_SIZE
+from asl_runtime.preprocess import CANONICAL_SIZE, INPUT_SIZE
 
 from .checkpoint import load_checkpoint, save_checkpoint
 from .data import DatasetError, DatasetSummary, Progress, load_dataset, split_indices
@@ -52,14 +52,17 @@ def run_training(data_path: str | Path, out_dir: str | Path, cfg: TrainConfig,
     Nothing is written when training fails or is cancelled.
     """
     check_out_dir(Path(out_dir))
-    data = load_dataset(data_path, progress=load_progress)
-    unseen = load_dataset(unseen_path, min_classes=1) if unseen_path else None
     init_state = None
-    if init_from:
+    if init_from:  # checked before the photos are read
         base = load_checkpoint(init_from)
         if base.arch != cfg.arch:
-            raise ValueError(f"cannot fine-tune: {init_from} is a '{base.arch}' model, not '{cfg.arch}'")
+            raise ValueError(f"--init: cannot fine-tune {init_from}: it is a '{base.arch}' model, not '{cfg.arch}'")
+        if base.input_size != INPUT_SIZE:
+            raise ValueError(f"--init: cannot fine-tune {init_from}: it reads {base.input_size} px pictures, "
+                             f"training uses {INPUT_SIZE} px")
         init_state = base.model.state_dict()
+    data = load_dataset(data_path, progress=load_progress)
+    unseen = load_dataset(unseen_path, min_classes=1) if unseen_path else None
     result = train(data, cfg, callback, init_state=init_state, unseen=unseen)
     history = [asdict(r) for r in result.history]
 
@@ -150,6 +153,8 @@ def evaluate_model(model_path: str | Path, data_path: str | Path, out_dir: str |
     With a hand-landmark model, photos where a hand is found (anywhere in the photo, as the app
     finds it in a frame: `frame_points`) are read from its landmarks and the rest from the
     picture, as the live tab does."""
+    if out_dir is not None:
+        check_out_dir(Path(out_dir))  # before the work, not after it
     loaded = load_checkpoint(model_path)
     data = load_dataset(data_path, size=loaded.input_size, min_classes=1, progress=load_progress)
     probs = predict_pixels(loaded.model, data.images, loaded.mean, loaded.std, temperature=loaded.temperature)

@@ -37,6 +37,9 @@ OPTIMIZERS = ("adam", "adamw")
 SCHEDULES = ("constant", "onecycle")
 
 
+MAX_LR = 1.0  # above this Adam diverges at once (1e30 overflowed inside the optimizer)
+
+
 @dataclass
 class TrainConfig:
     arch: str = "deepcnn"
@@ -64,7 +67,8 @@ class TrainConfig:
             (isinstance(self.epochs, int) and self.epochs >= 1, f"epochs must be 1 or more, not {self.epochs}"),
             (isinstance(self.batch_size, int) and self.batch_size >= 1,
              f"batch size must be 1 or more, not {self.batch_size}"),
-            (math.isfinite(self.lr) and self.lr > 0, f"learning rate must be above 0, not {self.lr}"),
+            (math.isfinite(self.lr) and 0 < self.lr <= MAX_LR,
+             f"--lr (the learning rate) must be above 0 and at most {MAX_LR}, not {self.lr}"),
             (isinstance(self.seed, int) and self.seed >= 0, f"--seed must be 0 or more, not {self.seed}"),
             (0 < self.train_share and 0 < self.test_share and self.train_share + self.test_share < 1,
              "train and test shares must be above 0 and leave some images for validation"),

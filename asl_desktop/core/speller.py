@@ -52,10 +52,10 @@ DEFAULT_PATIENCE = 1.3  # x hold (docs/measurements.md, Word videos: best guesse
 DEFAULT_FLOOR = 0.3
 DEFAULT_SETTLE_TIME = 0.1  # s the hand rests on a shape before its letter can commit
 MOVE_SPEED = 2.0  # hand sizes a second: faster is a move between letters (a tremor is about 0.4)
-MOVE_FRAMES = 2   # ... for this many frames in a row (one is a twitch of the points)
+MOVE_FRAMES = 1   # ... for this many frames in a row
 NEW_SHAPE_WINDOW = 0.2  # s of frames whose mean reads a new clear shape: a new letter without a move
 AWAY = 0.2  # s out of view after which a letter may repeat (a shorter loss is the landmark model's)
-REPEAT_EXCURSION = 0.2  # hand sizes the hand's middle must stray from where a letter committed
+REPEAT_EXCURSION = 0.15  # hand sizes the hand's middle must stray from where a letter committed
 #                         before that letter commits again (the bounce of a doubled letter)
 PAUSE = 0.5  # s with no hand in view that end the word being spelled (settle)
 MOTION_WINDOW = 1.2  # s of the hand's path read for J and Z (settle, with a motion model)

@@ -39,6 +39,9 @@ P_SWAP = 0.05          # two neighbouring letters committed in the wrong order
 MAX_CHANNEL_COST = 6.0  # autocorrect leaves a non-word alone when no word explains it better than this
 CLEAR_GAIN = math.log(50)  # ... and a real word alone unless another is 50x more likely
 SURE = 0.9  # a letter read at least this likely is never dropped or replaced by autocorrect (ASL stays ASL)
+MAX_USER_WORDS = 20_000  # own words read; more would slow every commit (each is scored)
+USER_RANK = 500  # a short own list ranks with the English list's 500th word ...
+USER_SHARE = 100  # ... a longer one shares the odds of this many such words among its words
 
 
 def _letters(word: str) -> bool:
@@ -53,17 +56,21 @@ class Suggestion:
 
 
 class Vocabulary:
-    """Upper-case words with log frequencies; the user's own words rank with common ones."""
+    """Upper-case words with log frequencies; the user's own words rank with common ones (a long
+    own list shares their odds, so a list of thousands cannot crowd English out)."""
 
     def __init__(self, counts: Mapping[str, int], user_words: Sequence[str] = ()):
         total = sum(counts.values())
         self.logp = {w.upper(): math.log(c / total) for w, c in counts.items()}
         ranked = sorted(self.logp.values(), reverse=True)
-        self.user_logp = ranked[min(len(ranked) - 1, 500)] if ranked else 0.0  # as common as the 500th word
+        kept = list(dict.fromkeys(user_words))[:MAX_USER_WORDS]
+        self.user_words_left_out = len(set(user_words)) - len(kept)
+        self.user_logp = ((ranked[min(len(ranked) - 1, USER_RANK)] if ranked else 0.0)
+                          - math.log(max(1.0, len(kept) / USER_SHARE)))
         self.by_first: dict[str, list[str]] = defaultdict(list)
         for w in self.logp:
             self.by_first[w[0]].append(w)
-        for w in user_words:
+        for w in kept:
             self.add(w)
 
     @classmethod
