@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
+    QAbstractSlider,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -56,6 +57,15 @@ class TopChart(pg.PlotWidget):
         self.bars.setOpts(width=[p for _, p in top], y=list(range(len(top)))[::-1])
         ticks = [(len(top) - 1 - i, name) for i, (name, _) in enumerate(top)]
         self.getAxis("left").setTicks([ticks])
+
+
+def one_tab_stop(labelled: QWidget) -> None:
+    """A labelled slider is one Tab stop, named as the whole: its slider (arrow keys, Page Up/Down,
+    Home/End); the box itself takes no focus, and its number takes a click to type in."""
+    slider = next(iter(labelled.findChildren(QAbstractSlider)))
+    slider.setAccessibleName(labelled.accessibleName())
+    labelled.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    labelled.setFocusProxy(slider)
 
 
 class LiveTab(QWidget):
@@ -143,6 +153,8 @@ class LiveTab(QWidget):
         self.hold.setAccessibleName("Seconds a sign is held")
         self.hold.setToolTip("Seconds a sign read from the picture is held before it commits, and every sign with "
                              "Text > Hold each letter to commit it; otherwise a letter commits when your hand settles on it")
+        for labelled in (self.threshold, self.hold):
+            one_tab_stop(labelled)
 
         controls = QGroupBox("Settings")
         form = QFormLayout(controls)
@@ -197,6 +209,8 @@ class LiveTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(top, 1)
         layout.addWidget(bottom)
+        QWidget.setTabOrder(self.view, self.pause_button)  # Pause next to the video, then the settings
+        QWidget.setTabOrder(self.pause_button, self.camera_combo)
 
     # sources -------------------------------------------------------------------
     def _probe_cameras(self) -> None:

@@ -211,6 +211,8 @@ class MainWindow(QMainWindow):
     def voice_settings(self) -> None:
         from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout
         from superqt import QLabeledDoubleSlider
+
+        from .live_tab import one_tab_stop
         speaker = self.live.panel.speaker
         dialog = QDialog(self)
         dialog.setWindowTitle("Voice and rate")
@@ -221,6 +223,8 @@ class MainWindow(QMainWindow):
         rate = QLabeledDoubleSlider(Qt.Orientation.Horizontal)
         rate.setRange(-1.0, 1.0)
         rate.setValue(settings.read(settings.RATE))
+        rate.setAccessibleName("Speaking rate, slow to fast")
+        one_tab_stop(rate)
         form.addRow("Voice", voices)
         form.addRow("Rate (slow to fast)", rate)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

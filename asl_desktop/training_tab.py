@@ -6,13 +6,14 @@ import time
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -117,8 +119,7 @@ class TrainingTab(QWidget):
         dl.addLayout(row)
         dl.addWidget(self.dataset_info)
         dl.addWidget(self.counts_plot)
-        legend = QLabel("d = del, n = nothing, s = space")
-        legend.setStyleSheet("color: #64748b")
+        legend = QLabel("<i>d = del, n = nothing, s = space</i>")  # the palette's own text colour, light or dark
         dl.addWidget(legend)
 
         self.arch = QComboBox()
@@ -182,9 +183,16 @@ class TrainingTab(QWidget):
         left.addWidget(self.progress)
         left.addWidget(self.progress_label)
         left.addWidget(self.log, 1)
-        left_widget = QWidget()
-        left_widget.setLayout(left)
-        left_widget.setMaximumWidth(460)
+        panel = QWidget()
+        panel.setLayout(left)
+        # in a small window or with large fonts the column scrolls instead of its rows being squashed
+        left_widget = QScrollArea()
+        left_widget.setWidget(panel)
+        left_widget.setWidgetResizable(True)
+        left_widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left_widget.setFrameShape(QFrame.Shape.NoFrame)
+        left_widget.setMaximumWidth(460 + left_widget.verticalScrollBar().sizeHint().width())
+        left_widget.setMinimumWidth(panel.minimumSizeHint().width() + left_widget.verticalScrollBar().sizeHint().width())
 
         self.batch_plot = _plot("Training loss per batch (smoothed)", "loss")
         self.batch_plot.setLabel("bottom", "epoch")

@@ -463,3 +463,27 @@ def test_a_hand_seen_making_no_letter_says_so_instead_of_nothing(qtbot):
         assert tab.letter.text() == shown
     assert tab.confidence.text() == "confidence 97% · from the picture"
     controller.shutdown()
+
+
+def test_tab_goes_from_the_video_to_pause_and_each_slider_is_one_named_stop(qtbot):
+    from PySide6.QtWidgets import QAbstractSlider
+
+    from asl_desktop.live_controller import LiveController
+    from asl_desktop.live_tab import LiveTab
+    controller = LiveController()
+    tab = LiveTab(controller)
+    qtbot.addWidget(tab)
+    assert tab.view.nextInFocusChain() is tab.pause_button
+    chain, widget = [], tab.view
+    for _ in range(200):  # the whole focus chain, once round
+        widget = widget.nextInFocusChain()
+        if widget is tab.view:
+            break
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isEnabled():
+            chain.append(widget)
+    for labelled in (tab.threshold, tab.hold):
+        stops = [w for w in chain if w is labelled or labelled.isAncestorOf(w)]
+        assert len(stops) == 1
+        assert isinstance(stops[0], QAbstractSlider)
+        assert stops[0].accessibleName() == labelled.accessibleName() != ""
+    controller.shutdown()
