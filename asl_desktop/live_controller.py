@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 from asl_runtime.model_files import ModelFileError
 
 from . import settings
-from .core.frames import is_camera_spec
+from .core.frames import MAX_CAMERA_INDEX, is_camera_spec
 from .core.region import GuideBox
 from .core.session import LiveSession, Step
 from .core.speller import Speller
@@ -117,7 +117,7 @@ class LiveController(QObject):
         capture.ended.connect(self._on_ended)
         capture.set_paused(self.paused)
         self._capture = WorkerThread(capture, "capture", capture.run)
-        if camera:
+        if camera and 0 <= int(spec) <= MAX_CAMERA_INDEX:  # only an index that can be a camera is remembered
             settings.write(settings.CAMERA, int(spec))
 
     def replay(self) -> None:

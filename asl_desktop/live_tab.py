@@ -99,13 +99,13 @@ class LiveTab(QWidget):
         self.view.set_guide(live.guide)
         self.view.guide_changed.connect(live.set_guide)
 
-        self.letter = QLabel("–")
+        self.letter = QLabel()  # empty until the first frame is read
         self.letter.setAlignment(Qt.AlignmentFlag.AlignCenter)
         f = QFont(self.font())
         f.setPointSize(64)
         f.setBold(True)
         self.letter.setFont(f)
-        self.confidence = QLabel("confidence –")
+        self.confidence = QLabel("no frame read yet")
         self.confidence.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hold_bar = QProgressBar()
         self.hold_bar.setRange(0, 100)
@@ -229,8 +229,9 @@ class LiveTab(QWidget):
             self.camera_combo.addItem(f"Camera {i}", i)
         if not indices:
             self.camera_combo.addItem("No camera found", 0)
-        if is_camera_spec(self.controller.source_spec):
-            self.camera_combo.setCurrentIndex(max(0, self.camera_combo.findData(int(self.controller.source_spec))))
+        spec = self.controller.source_spec
+        if is_camera_spec(spec) and int(spec) in indices:
+            self.camera_combo.setCurrentIndex(indices.index(int(spec)))
         self.refresh_cameras.setEnabled(True)
 
     @Slot(str)

@@ -296,9 +296,12 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "About ASL Desktop",
                           f"<h3>ASL Desktop {__version__}</h3>"
                           "<p>Reads American Sign Language fingerspelling from a webcam and turns it into text.</p>"
-                          "<p>Hold a letter inside the box until the bar fills; <i>space</i>, <i>del</i> and "
-                          "<i>nothing</i> are signs too.</p>"
-                          "<p>Model trained on the ASL Alphabet photos (Apache License 2.0).</p>")
+                          "<p>Sign a letter and move on to the next: each letter commits as your hand settles "
+                          "on it (Text > Hold each letter to commit it, for a learner's pace); <i>space</i>, "
+                          "<i>del</i> and <i>nothing</i> are signs too.</p>"
+                          "<p>Models trained on the ASL Alphabet photos (Apache License 2.0) and the hand points "
+                          "of two public sets of other signers (Apache License 2.0, MIT); the hand found by "
+                          "MediaPipe's models (Apache License 2.0). Notices beside each model file.</p>")
 
     def shortcuts(self) -> list[tuple[str, str, str]]:
         """(menu, action, keys) for every menu entry that has keys, in menu order."""

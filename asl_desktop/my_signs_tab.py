@@ -395,6 +395,21 @@ class MySignsTab(QWidget):
     def start_finetune(self) -> None:
         if self.run is None or self.run.running or self.store.total() == 0:
             return
+        unknown = self.store.unknown_folders()
+        if unknown:
+            answer = QMessageBox.question(
+                self, "Folders that are no sign",
+                f"The set {self.store.folder} holds folders that are no sign: {', '.join(unknown)}; "
+                "pictures in them would stop the fine-tune.\n\nMove them into the set's hidden "
+                "'.set-aside' folder (nothing is deleted) and fine-tune?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            try:
+                for name in unknown:
+                    self.store.set_aside(name)
+            except OSError as exc:
+                self.result_label.setText(f"Could not move them aside ({exc}); use Open folder to move them.")
+                return
         base = settings.read(settings.DATASET) or None
         if base and not Path(base).exists():
             base = None

@@ -43,7 +43,7 @@ class TextPanel(QWidget):
         self.text = QTextEdit()
         self.text.setReadOnly(True)
         self.text.setAccessibleName("Spelled text")
-        self.text.setPlaceholderText("Spelled text appears here. Hold a sign until the bar fills.")
+        self.text.setPlaceholderText("Spelled text appears here: sign a letter, move on to the next.")
         self.set_font_size(settings.read(settings.TEXT_SIZE))
         self.suggestion_buttons = []
         row = QHBoxLayout()

@@ -73,6 +73,9 @@ def iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return inter / np.maximum(area(a) + area(b) - inter, 1e-9)
 
 
+MIN_SIDE = 8  # pixels: a narrower image holds no hand the detector could see
+
+
 class PalmDetector:
     """Palms in an RGB image of any size, best first."""
 
@@ -90,6 +93,8 @@ class PalmDetector:
 
     def detect(self, rgb: np.ndarray, min_score: float = MIN_SCORE) -> list[Palm]:
         h, w = rgb.shape[:2]
+        if min(h, w) < MIN_SIDE:  # a sliver (a 1700 x 5 frame, an empty tile): no hand to find
+            return []
         scale = SIDE / max(w, h)  # letterboxed: the image kept whole, black bars around it
         sw, sh = max(1, round(w * scale)), max(1, round(h * scale))
         left, top = (SIDE - sw) // 2, (SIDE - sh) // 2

@@ -174,3 +174,11 @@ def test_finetune_with_one_sample_a_sign_writes_plain_json_and_says_nothing_was_
     assert "no samples held back" in capsys.readouterr().out
     text = (out / "metrics.json").read_text()
     assert "NaN" not in text and json.loads(text)["finetune"]["held_back_after"] is None
+
+
+def test_evaluate_says_how_many_files_it_could_not_read(tmp_path, capsys, tiny_model):
+    data = write_dataset(tmp_path / "data", classes=("A", "B"), per_class=3)
+    (data / "A" / "broken.png").write_bytes(b"not a picture")
+    assert train_main(["evaluate", str(tiny_model), str(data), "--out", str(tmp_path / "eval"), "--no-landmarks"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: skipped 1 unreadable image(s)" in err and "broken.png" in err

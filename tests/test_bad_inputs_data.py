@@ -150,3 +150,44 @@ def test_a_damaged_metrics_file_lists_its_run_without_figures_and_a_half_written
     runs = list_runs()
     assert [r.folder.name for r in runs] == ["20260101-000001-b", "20260101-000000-a"]
     assert all(r.test_accuracy is None and r.unseen_accuracy is None and r.arch is None for r in runs)
+
+
+@pytest.mark.parametrize("damage", ["labels out of range", "5x5 images", "a folder"])
+def test_a_cache_entry_that_does_not_fit_the_dataset_is_rebuilt(tmp_path, damage):
+    import shutil
+
+    import numpy as np
+
+    from trainer.data import load_dataset
+    root = write_dataset(tmp_path / "data", per_class=4)
+    cache = tmp_path / "cache"
+    first = load_dataset(root, cache_dir=cache)
+    (entry,) = cache.glob("*.npz")
+    if damage == "a folder":
+        entry.unlink()
+        entry.mkdir()
+    else:
+        images, labels = first.images, first.labels
+        if damage == "labels out of range":
+            labels = labels + 100
+        else:
+            images = images[:, :5, :5]
+        with open(entry, "wb") as fh:
+            np.savez(fh, images=images, labels=labels, unreadable=0, unreadable_examples=np.array([], dtype=str))
+    again = load_dataset(root, cache_dir=cache)
+    assert np.array_equal(again.images, first.images) and np.array_equal(again.labels, first.labels)
+    if damage == "a folder":
+        shutil.rmtree(entry)
+
+
+def test_hidden_folders_are_left_out_and_linked_class_folders_are_read(tmp_path):
+    from trainer.data import load_dataset
+    root = write_dataset(tmp_path / "data", per_class=4)
+    (root / ".thumbnails").mkdir()
+    (root / ".thumbnails" / "x.png").write_bytes((root / "A").iterdir().__next__().read_bytes())
+    (root / "A" / ".hidden.png").write_bytes(b"junk")
+    elsewhere = write_dataset(tmp_path / "other", classes=("B",), per_class=3) / "B"
+    (root / "B").rename(tmp_path / "B-old")
+    (root / "B").symlink_to(elsewhere, target_is_directory=True)
+    ds = load_dataset(root, cache_dir=tmp_path / "cache")
+    assert ds.counts()["A"] == 4 and ds.counts()["B"] == 3 and ds.unreadable == 0

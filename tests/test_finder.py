@@ -167,3 +167,11 @@ def test_with_no_palm_the_guide_square_is_read_whole_as_a_hand_filling_it():
     f, landmarker, _ = make_finder([(320, 240, True)], [])
     assert f.find(FRAME, GUIDE) is not None
     assert landmarker.looks[-1][:3] == pytest.approx((320, 240, 480 * 1.3))
+
+
+@pytest.mark.parametrize("shape", [(5, 1700, 3), (1700, 5, 3), (1, 1, 3)])
+def test_a_frame_far_wider_than_tall_or_a_single_pixel_finds_no_hand_without_an_error(shape):
+    rgb = np.full(shape, 128, np.uint8)
+    side = min(shape[:2])
+    for video in (False, True):
+        assert HandFinder(video=video).find(rgb, (0, 0, side)) is None

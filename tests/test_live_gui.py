@@ -487,3 +487,13 @@ def test_tab_goes_from_the_video_to_pause_and_each_slider_is_one_named_stop(qtbo
         assert isinstance(stops[0], QAbstractSlider)
         assert stops[0].accessibleName() == labelled.accessibleName() != ""
     controller.shutdown()
+
+
+def test_a_camera_index_too_large_for_any_number_type_is_refused_in_words(qtbot):
+    from asl_desktop import settings
+    from asl_desktop.main_window import MainWindow
+    window = MainWindow(source="99999999999999999999", with_training=False)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: "out of range" in window.controller.message, timeout=10000)
+    assert settings.read(settings.CAMERA) == 0  # not remembered
+    window.close()

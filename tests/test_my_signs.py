@@ -88,9 +88,15 @@ def test_go_through_all_records_each_sign_in_turn(qtbot, window):
     assert store.counts()["nothing"] == 2 and store.counts()["space"] == 2 and store.total() == 4
 
 
-def test_finetune_from_the_tab_improves_your_held_back_samples(qtbot, window):
+def test_finetune_from_the_tab_improves_your_held_back_samples(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
     tab = window.my_signs
     write_new_person(my_signs_root() / "me")
+    (my_signs_root() / "me" / "notes").mkdir()  # a folder that is no sign, put there by hand
+    first = sorted((my_signs_root() / "me").glob("*/*.png"))[0]
+    (my_signs_root() / "me" / "notes" / "photo.png").write_bytes(first.read_bytes())
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Yes)
     tab._load_sets("me")
     window.tabs.setCurrentWidget(tab)
     assert tab.finetune_button.isEnabled()
@@ -98,6 +104,7 @@ def test_finetune_from_the_tab_improves_your_held_back_samples(qtbot, window):
     qtbot.waitUntil(lambda: not tab.run.running, timeout=120000)
     text = tab.result_label.text()
     assert text.startswith("Done"), text
+    assert asked and (my_signs_root() / "me" / ".set-aside" / "notes").is_dir()  # asked, moved, not deleted
     import re
     before, after = (int(v) for v in re.search(r"(\d+)% before, (\d+)% after", text).groups())
     assert after >= before + 40, text  # 20% -> 80% here (no base data: early layers frozen)
@@ -180,3 +187,19 @@ def test_a_huge_or_broken_sample_file_shows_no_thumbnail_instead_of_freezing_the
     cv2.imwrite(str(good), np.full((96, 96, 3), 200, np.uint8))
     assert _pixmap(huge, 72).isNull() and _pixmap(broken, 72).isNull() and _pixmap(tmp_path / "gone.png", 72).isNull()
     assert _pixmap(good, 72).width() == 72
+
+
+def test_a_folder_that_is_no_sign_is_set_aside_not_deleted(tmp_path):
+    store = SampleStore(tmp_path / "me")
+    (tmp_path / "me" / "A").mkdir(parents=True)
+    for name in ("notes", "old"):
+        (tmp_path / "me" / name).mkdir()
+        (tmp_path / "me" / name / "keep.txt").write_text(name)
+    assert store.unknown_folders() == ["notes", "old"]
+    store.set_aside("notes")
+    (tmp_path / "me" / "notes").mkdir()
+    moved = store.set_aside("notes")  # a second one of the same name keeps the first
+    assert moved.name == "notes-1" and (tmp_path / "me" / ".set-aside" / "notes" / "keep.txt").read_text() == "notes"
+    assert store.unknown_folders() == ["old"]
+    with pytest.raises(ValueError):
+        store.set_aside("A")

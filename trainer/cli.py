@@ -56,6 +56,15 @@ def _load_bar(desc: str):
     return bar, progress
 
 
+def _print_skipped(metrics: dict) -> None:
+    """Say how many files of the dataset could not be read (they were left out)."""
+    data = metrics.get("dataset") or {}
+    if data.get("unreadable"):
+        examples = ", ".join(data.get("unreadable_examples", [])[:3])
+        print(f"warning: skipped {data['unreadable']} unreadable image(s) in {data.get('source')}"
+              + (f" (e.g. {examples})" if examples else ""), file=sys.stderr)
+
+
 def _print_scores(test: dict) -> None:
     print(f"accuracy: {test['accuracy']:.4f} on {test['images']} images")
     for name, acc in test["per_class"].items():
@@ -88,6 +97,7 @@ def cmd_train(args) -> int:
     finally:
         bar.close()
         callback.close()
+    _print_skipped(result.metrics)
     _print_scores(result.metrics["test"])
     if "unseen" in result.metrics:
         print(f"unseen people ({args.unseen}): {result.metrics['unseen']['accuracy']:.4f}")
@@ -107,6 +117,7 @@ def cmd_finetune(args) -> int:
     finally:
         bar.close()
         callback.close()
+    _print_skipped(result.metrics)
     done = Succeeded.of(str(result.checkpoint), str(result.report), result.metrics)
     own, hands, unseen = done.own_samples, done.own_hands, result.metrics["finetune"].get("unseen")
     assert own is not None, "a fine-tune's record"
@@ -145,6 +156,7 @@ def cmd_evaluate(args) -> int:
                                          landmarks=landmarks, hands_progress=progress)
     finally:
         bar.close()
+    _print_skipped(metrics)
     _print_scores(metrics["test"])
     if "landmarks" in metrics:
         m = metrics["landmarks"]

@@ -76,20 +76,34 @@ def is_archive(path: Path) -> bool:
     return path.is_file() and (name.endswith(".zip") or ".tar" in name or name.endswith(".tgz"))
 
 
+def _hidden(name: str) -> bool:
+    """A file or folder a system or a viewer put there (.thumbnails, .DS_Store, __MACOSX)."""
+    return any(part.startswith(".") or part == "__MACOSX" for part in PurePosixPath(name).parts)
+
+
 def _list_images(path: Path) -> list[str]:
-    """Relative POSIX paths of every image file in a folder or archive."""
+    """Relative POSIX paths of every image file in a folder or archive, hidden ones left out.
+    Folders that are symbolic links are followed (each real folder once)."""
     if path.is_dir():
-        return sorted(
-            p.relative_to(path).as_posix() for p in path.rglob("*")
-            if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()
-        )
+        names, seen = [], set()
+        for folder, dirs, files in os.walk(path, followlinks=True):
+            real = os.path.realpath(folder)
+            if real in seen:  # a link back up the tree
+                dirs.clear()
+                continue
+            seen.add(real)
+            for f in files:
+                p = Path(folder) / f
+                if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file():
+                    names.append(p.relative_to(path).as_posix())
+        return sorted(n for n in names if not _hidden(n))
     if path.name.lower().endswith(".zip"):
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
     else:
         with tarfile.open(path) as tf:
             names = [m.name for m in tf.getmembers() if m.isfile()]
-    return sorted(n for n in names if PurePosixPath(n).suffix.lower() in IMAGE_SUFFIXES)
+    return sorted(n for n in names if PurePosixPath(n).suffix.lower() in IMAGE_SUFFIXES and not _hidden(n))
 
 
 def _assign_classes(files: list[str], source: Path) -> list[tuple[str, int]]:
@@ -196,16 +210,11 @@ def load_dataset(path: str | Path, size: int = INPUT_SIZE, cache_dir: Path | Non
 
     cache_dir = cache_dir or default_cache_dir()
     cache_file = cache_dir / f"{_cache_key(path, [f for f, _ in entries], size)}.npz"
-    if cache_file.exists():
-        try:
-            with np.load(cache_file) as z:
-                ds = ImageDataset(z["images"], z["labels"], str(path), int(z["unreadable"]),
-                                  [str(s) for s in z["unreadable_examples"]])
-            if progress:
-                progress(len(entries), len(entries))
-            return ds
-        except Exception:  # noqa: BLE001  a damaged cache entry (any error) is rebuilt below
-            cache_file.unlink(missing_ok=True)
+    cached = _read_cache(cache_file, size, len(entries), str(path))
+    if cached is not None:
+        if progress:
+            progress(len(entries), len(entries))
+        return cached
 
     label_of = dict(entries)
     images, labels, bad = [], [], []
@@ -236,6 +245,28 @@ def load_dataset(path: str | Path, size: int = INPUT_SIZE, cache_dir: Path | Non
     ds = ImageDataset(np.stack(images), np.asarray(labels, dtype=np.int64), str(path), len(bad), bad[:10])
     _write_cache(cache_file, ds)
     return ds
+
+
+def _read_cache(cache_file: Path, size: int, files: int, source: str) -> ImageDataset | None:
+    """The cached arrays, or None when there are none or they are not what this dataset decodes to
+    (damaged, another size, labels out of range: rebuilt by the caller, the bad file removed)."""
+    if not cache_file.is_file():
+        return None
+    try:
+        with np.load(cache_file) as z:
+            images, labels = z["images"], z["labels"]
+            ds = ImageDataset(images, labels.astype(np.int64), source, int(z["unreadable"]),
+                              [str(s) for s in z["unreadable_examples"]])
+        if (images.dtype == np.uint8 and images.shape[1:] == (size, size, 3) and labels.shape == (len(images),)
+                and 0 < len(images) <= files and ((labels >= 0) & (labels < len(CLASSES))).all()):
+            return ds
+    except Exception:  # noqa: BLE001  a damaged cache entry (any error) is rebuilt
+        pass
+    try:
+        cache_file.unlink()
+    except OSError:
+        pass
+    return None
 
 
 def _write_cache(cache_file: Path, ds: ImageDataset) -> None:

@@ -73,6 +73,26 @@ class SampleStore:
         atomic_write(path, lambda tmp: Path(tmp).write_bytes(png.tobytes()))
         return path
 
+    def unknown_folders(self) -> list[str]:
+        """Folders in the set that are no sign (put there by hand): fine-tuning cannot read the set."""
+        if not self.folder.is_dir():
+            return []
+        return sorted(p.name for p in self.folder.iterdir()
+                      if p.is_dir() and not p.name.startswith(".") and p.name not in CLASSES)
+
+    def set_aside(self, name: str) -> Path:
+        """Move a folder that is no sign into the set's hidden `.set-aside` folder (nothing is
+        deleted; training skips hidden folders); returns where it went."""
+        if name in CLASSES or name.startswith(".") or Path(name).name != name:
+            raise ValueError(f"'{name}' is not a folder to set aside")
+        aside = self.folder / ".set-aside"
+        aside.mkdir(exist_ok=True)
+        target, n = aside / name, 1
+        while target.exists():
+            target, n = aside / f"{name}-{n}", n + 1
+        (self.folder / name).rename(target)
+        return target
+
     def delete(self, paths) -> int:
         removed = 0
         for p in paths:
