@@ -96,16 +96,13 @@ class LiveController(QObject):
     # sources -----------------------------------------------------------------------
     def open_source(self, spec: str | int) -> None:
         """Switch to a camera index, video file or image folder (opened on the capture thread).
-        A new source starts a new word."""
+        A new source starts a new word once its first frame is read (a file that cannot be read
+        leaves the text as it was)."""
         if self.closed:  # a model that finished loading after the window closed asks for none
             return
         self.stop_capture()
         self.source_spec = spec
         self.opening.emit(spec)
-        corrected = self.session.restart()
-        self.text_changed.emit(self.session.text)
-        if corrected:
-            self.status.emit(f"corrected {corrected[0]} to {corrected[1]}")
         self._ended = False
         camera = is_camera_spec(spec)
         self.show_message(f"Opening {f'camera {spec}' if camera else spec}...")
@@ -146,6 +143,10 @@ class LiveController(QObject):
 
     @Slot(str, int, int)
     def _on_opened(self, description: str, width: int, height: int) -> None:
+        corrected = self.session.restart()  # the new source's first frame: a new word
+        self.text_changed.emit(self.session.text)
+        if corrected:
+            self.status.emit(f"corrected {corrected[0]} to {corrected[1]}")
         self._source_text = f"{description} · {width}x{height}"
         self.show_message("")
         self.status.emit(self._source_text)

@@ -24,8 +24,11 @@ class MainWindow(QMainWindow):
     def __init__(self, source: str | int | None = None, model: str | None = None, with_training: bool = True):
         super().__init__()
         self.setWindowTitle("ASL Desktop")
-        self.resize(1200, 800)
-        self.setMinimumSize(960, 660)  # below this the training settings overlap
+        # never larger than the screen (large fonts or a small laptop screen): the side panels scroll
+        room = self.screen().availableGeometry() if self.screen() else None
+        fit = (lambda w, h: (min(w, room.width()), min(h, room.height()))) if room else (lambda w, h: (w, h))
+        self.resize(*fit(1200, 800))
+        self.setMinimumSize(*fit(960, 660))
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
         self.controller = LiveController(self)

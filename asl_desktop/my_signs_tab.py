@@ -442,8 +442,8 @@ class MySignsTab(QWidget):
         self.new_model = out.checkpoint
         self.progress.setValue(self.progress.maximum())
         own, hands = out.own_samples, out.own_hands
-        figure = (f"on {own.held_back} of your samples it did not train on: {own.before:.0%} before, "
-                  f"{own.after:.0%} after" if own and own.held_back
+        figure = (f"on the last {own.held_back} samples you recorded, which it did not train on: "
+                  f"{own.before:.0%} before, {own.after:.0%} after" if own and own.held_back
                   else "record 3 or more per sign to see a before/after figure")
         if hands and hands.held_back:
             figure += (f"; read from the hand's shape, {hands.before:.0%} before, "

@@ -53,6 +53,7 @@ def _plot(title: str, y_label: str) -> pg.PlotWidget:
     w.addLegend(offset=(-10, 10))
     w.showGrid(x=True, y=True, alpha=0.3)
     w.setLabel("bottom", "epoch")
+    w.getAxis("bottom").enableAutoSIPrefix(False)  # epochs stay epochs (not "x0.001" in the first one)
     w.setLabel("left", y_label)
     return w
 
@@ -396,6 +397,8 @@ class TrainingTab(QWidget):
     @Slot(int, int)
     def _on_started(self, epochs: int, batches: int) -> None:
         self._epochs, self._batches = epochs, batches
+        for plot in (self.batch_plot, self.loss_plot, self.acc_plot):  # the whole run's epochs, from the start
+            plot.setXRange(0, epochs, padding=0.02)
         self._t0 = time.monotonic()
         self.progress.setRange(0, epochs * batches)
         self.progress.setValue(0)

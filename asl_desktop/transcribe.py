@@ -61,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=_share, default=DEFAULT_THRESHOLD,
                    help="minimum confidence (default %(default)s)")
     p.add_argument("--model", default=str(default_model()),
-                   help="picture model: a checkpoint with its ONNX export beside it, or the .onnx (default: the shipped model)")
+                   help="picture model: a checkpoint with its ONNX export beside it, or the .onnx (default: the shipped "
+                   "model, not the one chosen in the window: pass that one's path to read with it)")
     p.add_argument("--anywhere", action=argparse.BooleanOptionalAction, default=True,
                    help="look for the hand anywhere in the frame, as the window does by default "
                    "(--no-anywhere: only inside --roi or the centred square)")

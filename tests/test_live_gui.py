@@ -281,8 +281,8 @@ def test_replaying_a_video_spells_it_again_as_a_new_word(qtbot, tiny_model, tmp_
     qtbot.wait(300)
     assert window.live.text.toPlainText() == "HE"
     [play_again] = [a for a in window.findChildren(QAction) if a.shortcut().toString() == "Ctrl+R"]
-    play_again.trigger()
-    assert window.live.text.toPlainText() == "HE ␣"  # the next word starts at once, shown as such
+    play_again.trigger()  # the next word starts with the video's first frame, shown as such
+    qtbot.waitUntil(lambda: window.live.text.toPlainText() == "HE ␣", timeout=10000)
     qtbot.waitUntil(lambda: "Ctrl+R" in window.live.view.message, timeout=30000)
     qtbot.wait(300)
     assert window.live.controller.session.text == "HE HE" and window.live.text.toPlainText() == "HE HE"
@@ -496,4 +496,29 @@ def test_a_camera_index_too_large_for_any_number_type_is_refused_in_words(qtbot)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: "out of range" in window.controller.message, timeout=10000)
     assert settings.read(settings.CAMERA) == 0  # not remembered
+    window.close()
+
+
+def test_the_window_never_opens_larger_than_the_screen(qtbot):
+    from asl_desktop.main_window import MainWindow
+    window = MainWindow(source=None, with_training=False)
+    qtbot.addWidget(window)
+    room = window.screen().availableGeometry()
+    assert window.width() <= room.width() and window.height() <= room.height()
+    assert window.minimumWidth() <= room.width() and window.minimumHeight() <= room.height()
+    window.close()
+
+
+def test_a_video_that_cannot_be_read_leaves_the_text_as_it_was(qtbot, tmp_path):
+    from asl_desktop.main_window import MainWindow
+    window = MainWindow(source=None, with_training=False)
+    qtbot.addWidget(window)
+    controller = window.controller
+    controller.session.restore_text("HELLO")
+    junk = tmp_path / "clip.mp4"
+    junk.write_bytes(b"this is not a video" * 100)
+    window.open_source(str(junk))
+    qtbot.waitUntil(lambda: "Cannot read video file" in controller.message, timeout=10000)
+    qtbot.wait(200)
+    assert controller.session.text == "HELLO"  # no space: the word goes on when a source really opens
     window.close()

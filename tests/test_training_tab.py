@@ -57,12 +57,16 @@ def test_train_in_the_app_then_use_the_model(qtbot, window, tmp_path):
     assert "epoch 1:" in log and "epoch 2:" in log and "epoch 3:" not in log
     assert len(tab.train_loss_curve.getData()[0]) == 2
     assert len(tab.val_acc_curve.getData()[1]) == 2 and len(tab.batch_curve.getData()[0]) >= 1
+    for plot in (tab.batch_plot, tab.loss_plot, tab.acc_plot):  # the run's epochs, labelled as epochs
+        low, high = plot.viewRange()[0]
+        assert -0.1 <= low <= 0.1 and 1.9 <= high <= 2.1 and not plot.getAxis("bottom").autoSIPrefix
     assert "Done: test accuracy" in tab.progress_label.text() and tab.progress.value() == tab.progress.maximum()
     assert tab.right.currentWidget() is tab.results and tab.use_button.isEnabled()
     runs = list(runs_dir().iterdir())
     assert len(runs) == 1 and (runs[0] / "model.pt").exists()
     metrics = json.loads((runs[0] / "metrics.json").read_text())
     assert metrics["config"]["epochs"] == 2
+    assert f"{metrics['test']['accuracy']:.1%} on" in (runs[0] / "report.html").read_text()  # % as in the window
     # a poor first run says what usually helps, with the number of steps it took
     steps = f"low after {tab.progress.maximum()} training steps: more epochs"
     assert (steps in tab.progress_label.text()) == (metrics["test"]["accuracy"] < 0.5)

@@ -124,9 +124,9 @@ def cmd_finetune(args) -> int:
     measured = (f"your held-back samples ({own.held_back}): {own.before:.4f} before, {own.after:.4f} after"
                 if own.held_back else "no samples held back to measure it on (record 2 or more of each sign)")
     print(f"{measured}; {done.seconds:.0f} s" + ("" if args.base else "; no --base data: early layers frozen"))
-    if hands is not None and hands.held_back:
+    if hands is not None:
         print(f"hand landmarks, your held-back samples with a hand found ({hands.held_back}): "
-              f"{hands.before:.4f} before, {hands.after:.4f} after")
+              + (f"{hands.before:.4f} before, {hands.after:.4f} after" if hands.held_back else "none to measure on"))
     if unseen is not None:
         print(f"other people ({args.unseen}): {unseen['before']:.4f} before, {unseen['after']:.4f} after")
     print(f"model:  {result.checkpoint}\nreport: {result.report}")

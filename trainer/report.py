@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -23,12 +24,12 @@ def _figures(metrics: dict) -> list[tuple[str, go.Figure]]:
     if history:
         epochs = [h["epoch"] for h in history]
         acc = go.Figure()
-        acc.add_scatter(x=epochs, y=[h["train_acc"] for h in history], name="train")
-        acc.add_scatter(x=epochs, y=[h["val_acc"] for h in history], name="validation")
+        acc.add_scatter(x=epochs, y=_percents(h["train_acc"] for h in history), name="train")
+        acc.add_scatter(x=epochs, y=_percents(h["val_acc"] for h in history), name="validation")
         if all(h.get("unseen_acc") is not None for h in history):
-            acc.add_scatter(x=epochs, y=[h["unseen_acc"] for h in history], name="unseen people")
-        figs.append(("Accuracy per epoch", acc.update_layout(xaxis_title="epoch", yaxis_title="accuracy",
-                                                             yaxis_range=[0, 1.02])))
+            acc.add_scatter(x=epochs, y=_percents(h["unseen_acc"] for h in history), name="unseen people")
+        figs.append(("Accuracy per epoch", acc.update_layout(xaxis_title="epoch", yaxis_title=PERCENT,
+                                                             yaxis_range=[0, 102])))
         loss = go.Figure()
         loss.add_scatter(x=epochs, y=[h["train_loss"] for h in history], name="train")
         loss.add_scatter(x=epochs, y=[h["val_loss"] for h in history], name="validation")
@@ -41,8 +42,8 @@ def _figures(metrics: dict) -> list[tuple[str, go.Figure]]:
             .update_layout(yaxis_autorange="reversed", height=700, xaxis_title="predicted",
                            yaxis_title="true")))
         per = test["per_class"]
-        figs.append(("Accuracy per class", go.Figure(go.Bar(x=list(per), y=list(per.values())))
-                     .update_layout(yaxis_range=[0, 1.02], yaxis_title="accuracy")))
+        figs.append(("Accuracy per class", go.Figure(go.Bar(x=list(per), y=_percents(per.values())))
+                     .update_layout(yaxis_range=[0, 102], yaxis_title=PERCENT)))
     calibration = metrics.get("calibration") or {}
     for key, label in (("validation", "validation split"), ("unseen", "unseen people")):
         if calibration.get(key):
@@ -51,9 +52,21 @@ def _figures(metrics: dict) -> list[tuple[str, go.Figure]]:
     unseen = (metrics.get("unseen") or {}).get("per_class")
     if unseen:
         figs.append(("Accuracy per class on unseen people", go.Figure(
-            go.Bar(x=list(unseen), y=list(unseen.values()), marker_color="#dc2626"))
-            .update_layout(yaxis_range=[0, 1.02], yaxis_title="accuracy")))
+            go.Bar(x=list(unseen), y=_percents(unseen.values()), marker_color="#dc2626"))
+            .update_layout(yaxis_range=[0, 102], yaxis_title=PERCENT)))
     return figs
+
+
+PERCENT = "accuracy (%)"  # as the window shows it
+
+
+def _percent(share: float | None) -> str:
+    """0.0345 -> '3.4%', as the window shows accuracy; a figure not measured says so."""
+    return f"{share:.1%}" if isinstance(share, (int, float)) and math.isfinite(share) else "not measured"
+
+
+def _percents(shares) -> list[float | None]:
+    return [100 * v if isinstance(v, (int, float)) and math.isfinite(v) else None for v in shares]
 
 
 def _reliability(part: dict) -> go.Figure:
@@ -77,11 +90,11 @@ def _summary_rows(metrics: dict) -> list[tuple[str, str]]:
     test = metrics.get("test") or {}
     if test.get("images"):
         rows.append((metrics.get("test_label", "Test accuracy"),
-                     f"{test['accuracy']:.4f} on {test['images']} images"))
+                     f"{_percent(test['accuracy'])} on {test['images']} images"))
     for key, label in (("unseen", "Accuracy on unseen people"),):
         if metrics.get(key):
             rows.append((f"{label} ({metrics[key]['source']})",
-                         f"{metrics[key]['accuracy']:.4f} on {metrics[key]['images']} images"))
+                         f"{_percent(metrics[key]['accuracy'])} on {metrics[key]['images']} images"))
     calibration = metrics.get("calibration") or {}
     if calibration:
         ece = "; ".join(f"{k}: ECE {calibration[k]['ece_before']:.3f} -> {calibration[k]['ece_after']:.3f}"

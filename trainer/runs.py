@@ -105,7 +105,7 @@ def run_finetune(model_path: str | Path, own_path: str | Path, out_dir: str | Pa
     if hand_model is not None:
         own_hands = load_dataset(own_path, size=CANONICAL_SIZE, min_classes=1, progress=load_progress)
         hand_model, metrics["finetune"]["landmarks"] = finetune_landmarks(
-            hand_model, own_hands.images, own_hands.labels, *holdout_split(own_hands.labels, cfg.holdout, cfg.seed),
+            hand_model, own_hands.images, own_hands.labels, *holdout_split(own_hands.labels, cfg.holdout),
             seed=cfg.seed, progress=load_progress)
     out = Path(out_dir)
     with run_folder(out) as tmp:
