@@ -6,12 +6,12 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from asl_runtime import shipped
 
-from . import __version__, settings
+from . import __version__, settings, theme
 from .core.frames import is_camera_spec
 from .core.region import GuideBox
 from .extras import TRAIN_HINT, training_installed
@@ -60,6 +60,8 @@ class MainWindow(QMainWindow):
         self.controller.model_loaded.connect(self._on_model_changed)
         self.controller.model_failed.connect(self._on_model_error)
         self._build_menus()
+        if settings.read(settings.THEME) != "system":
+            theme.apply(settings.read(settings.THEME))
         # on each button of the window (all exist by now), not the whole application: a Python
         # filter on every event of every object crashed QtWebEngine under X11
         self._return_presses = ReturnPressesButtons(self)
@@ -145,6 +147,16 @@ class MainWindow(QMainWindow):
             hands.blockSignals(False)
         self.controller.hands_changed.connect(lambda on, _: show_hands(on))
         self.controller.hands_changed.connect(lambda on, _: self._show_models(on))
+        themes = view.addMenu("Th&eme")
+        group = QActionGroup(self)
+        self.theme_actions = {}
+        for name, text in theme.THEMES.items():
+            action = themes.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(name == settings.read(settings.THEME))
+            action.triggered.connect(lambda _=False, name=name: self.set_theme(name))
+            group.addAction(action)
+            self.theme_actions[name] = action
         view.addSeparator()
         self._action(view, "&Live tab", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action(view, "&Training tab", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
@@ -333,6 +345,12 @@ class MainWindow(QMainWindow):
                           parent=self)
         box.setTextFormat(Qt.TextFormat.RichText)
         box.exec()
+
+    def set_theme(self, name: str) -> None:
+        """System, light or dark colours, now and at the next start."""
+        settings.write(settings.THEME, name)
+        theme.apply(name)
+        self.theme_actions[name].setChecked(True)
 
     def show_signs(self) -> None:
         """Every sign: its typical hand drawn, and how it is made."""

@@ -32,6 +32,7 @@ class Key:
 
 
 GEOMETRY = Key("window/geometry", QByteArray, None)
+THEME = Key("window/theme", str, "system", choices=("system", "light", "dark"))
 CAMERA = Key("live/camera", int, 0, 0, MAX_CAMERA_INDEX)
 MODEL = Key("live/model", str, "")
 GUIDE_CX = Key("live/guide_cx", float, GuideBox().cx, 0.0, 1.0)

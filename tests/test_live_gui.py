@@ -522,3 +522,28 @@ def test_a_video_that_cannot_be_read_leaves_the_text_as_it_was(qtbot, tmp_path):
     qtbot.wait(200)
     assert controller.session.text == "HELLO"  # no space: the word goes on when a source really opens
     window.close()
+
+
+def test_view_theme_switches_light_and_dark_now_and_at_the_next_start(qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from asl_desktop import settings
+    from asl_desktop.main_window import MainWindow
+    app = QApplication.instance()
+    window = MainWindow(source=None, with_training=False)
+    qtbot.addWidget(window)
+    started = app.palette().window().color()
+    try:
+        window.theme_actions["dark"].trigger()
+        assert app.palette().window().color().lightness() < 60 and settings.read(settings.THEME) == "dark"
+        window.theme_actions["light"].trigger()
+        assert app.palette().window().color().lightness() > 180
+        window.theme_actions["dark"].trigger()
+        again = MainWindow(source=None, with_training=False)  # the next start keeps it
+        qtbot.addWidget(again)
+        assert again.theme_actions["dark"].isChecked() and app.palette().window().color().lightness() < 60
+        again.close()
+    finally:
+        window.theme_actions["system"].trigger()
+    assert app.palette().window().color() == started and settings.read(settings.THEME) == "system"
+    window.close()

@@ -36,7 +36,10 @@ def test_a_model_whose_outputs_are_not_numbers_is_refused_at_load(tmp_path):
     letters = LandmarkNet()
     with torch.no_grad():
         letters.layers[0].weight.fill_(float("nan"))
-    save_landmark_model(tmp_path / "landmarks.pt", letters, 1.0)
+    with pytest.raises(ValueError, match="diverged"):  # never saved by training ...
+        save_landmark_model(tmp_path / "landmarks.pt", letters, 1.0)
+    from trainer.export import export_letters
+    export_letters(letters, 1.0, tmp_path / "landmarks.onnx")  # ... and refused when made some other way
     with pytest.raises(ModelFileError, match="landmarks.onnx: its outputs are not 29 finite numbers"):
         LetterModel.load(tmp_path / "landmarks.onnx")
 

@@ -187,10 +187,25 @@ def test_checkpoint_fields_are_checked_before_use(tmp_path, field, value, messag
 
 
 def test_a_checkpoint_with_nan_weights_is_refused(tmp_path):
+    path = tmp_path / "diverged.pt"
+    save_checkpoint(path, ASLNet(), "aslnet", (0.5,) * 3, (0.25,) * 3, 28)
+    payload = torch.load(path, weights_only=True)  # damaged after it was written
+    payload["state_dict"]["out.weight"][0, 0] = float("nan")
+    torch.save(payload, path)
+    with pytest.raises(ModelFileError, match="NaN"):
+        load_checkpoint(path)
+
+
+def test_a_diverged_model_is_never_saved(tmp_path):
+    from trainer.landmarks import LandmarkNet, save_landmark_model
     model = ASLNet()
     with torch.no_grad():
         model.out.weight[0, 0] = float("nan")
-    path = tmp_path / "diverged.pt"
-    save_checkpoint(path, model, "aslnet", (0.5,) * 3, (0.25,) * 3, 28)
-    with pytest.raises(ModelFileError, match="NaN"):
-        load_checkpoint(path)
+    with pytest.raises(ValueError, match="diverged"):
+        save_checkpoint(tmp_path / "model.pt", model, "aslnet", (0.5,) * 3, (0.25,) * 3, 28)
+    net = LandmarkNet()
+    with torch.no_grad():
+        next(net.parameters()).fill_(float("inf"))
+    with pytest.raises(ValueError, match="diverged"):
+        save_landmark_model(tmp_path / "landmarks.pt", net, 1.0)
+    assert list(tmp_path.iterdir()) == []

@@ -49,7 +49,9 @@ def library_versions() -> dict[str, str]:
 def save_checkpoint(path: str | Path, model: nn.Module, arch: str, mean, std,
                     input_size: int, temperature: float = 1.0, **meta) -> None:
     """Write weights and metadata (history, dataset, metrics...) atomically, and the ONNX
-    export beside them (`model.pt` -> `model.onnx`)."""
+    export beside them (`model.pt` -> `model.onnx`). Weights that are not all finite (a run
+    that diverged) are refused: ValueError, nothing written."""
+    refuse_diverged(model)
     payload = {
         "format": FORMAT, "format_version": FORMAT_VERSION, "arch": arch,
         "classes": list(CLASSES), "input_size": int(input_size),
@@ -61,6 +63,13 @@ def save_checkpoint(path: str | Path, model: nn.Module, arch: str, mean, std,
     }
     atomic_write(Path(path), lambda tmp: torch.save(payload, tmp))
     export_picture(model, arch, int(input_size), mean, std, temperature, Path(path).with_suffix(".onnx"))
+
+
+def refuse_diverged(model: nn.Module) -> None:
+    """ValueError when any weight is NaN or infinite: such a model reads every frame as one sign."""
+    if not all(torch.isfinite(t).all() for t in model.state_dict().values() if t.is_floating_point()):
+        raise ValueError("the training diverged: its weights hold NaN or infinite values, so nothing was saved "
+                         "(try a lower learning rate)")
 
 
 def read_payload(path: Path, device: str | torch.device = "cpu", what: str = "model file"):

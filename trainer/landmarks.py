@@ -21,7 +21,7 @@ from asl_runtime.labels import CLASSES
 from asl_runtime.model_files import ModelFileError
 from asl_runtime.storage import atomic_write
 
-from .checkpoint import library_versions, read_payload
+from .checkpoint import library_versions, read_payload, refuse_diverged
 from .export import export_letters
 
 FORMAT = "asl-desktop-landmarks"
@@ -119,6 +119,7 @@ class LandmarkModel:
 
 def save_landmark_model(path: str | Path, net: LandmarkNet, temperature: float, replay: Replay | None = None,
                         **meta) -> None:
+    refuse_diverged(net)
     payload = {"format": FORMAT, "classes": list(CLASSES), "temperature": float(temperature),
                "pipeline": PIPELINE, "versions": library_versions(), "hand_shape": net.shape,
                "state_dict": {k: v.detach().cpu() for k, v in net.state_dict().items()}, **meta}
