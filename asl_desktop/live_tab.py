@@ -7,17 +7,14 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractSlider,
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QStyle,
     QToolButton,
@@ -31,6 +28,7 @@ from . import settings
 from .core.frames import available_cameras, is_camera_spec
 from .core.session import Step
 from .core.speller import SpellerState
+from .layout import one_tab_stop, scroll_column, scrollbar_width
 from .live_controller import LiveController
 from .text_panel import TextPanel
 from .video_view import VideoView
@@ -57,15 +55,6 @@ class TopChart(pg.PlotWidget):
         self.bars.setOpts(width=[p for _, p in top], y=list(range(len(top)))[::-1])
         ticks = [(len(top) - 1 - i, name) for i, (name, _) in enumerate(top)]
         self.getAxis("left").setTicks([ticks])
-
-
-def one_tab_stop(labelled: QWidget) -> None:
-    """A labelled slider is one Tab stop, named as the whole: its slider (arrow keys, Page Up/Down,
-    Home/End); the box itself takes no focus, and its number takes a click to type in."""
-    slider = next(iter(labelled.findChildren(QAbstractSlider)))
-    slider.setAccessibleName(labelled.accessibleName())
-    labelled.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    labelled.setFocusProxy(slider)
 
 
 class LiveTab(QWidget):
@@ -178,13 +167,8 @@ class LiveTab(QWidget):
         panel = QWidget()
         panel.setLayout(side)
         panel.setFixedWidth(340)  # a fixed panel: the video never jumps sideways with the labels
-        # in a small window or with large fonts the panel scrolls instead of its parts overlapping
-        side_widget = QScrollArea()
-        side_widget.setWidget(panel)
-        side_widget.setWidgetResizable(True)
-        side_widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        side_widget.setFrameShape(QFrame.Shape.NoFrame)
-        side_widget.setFixedWidth(340 + side_widget.verticalScrollBar().sizeHint().width())
+        side_widget = scroll_column(panel)
+        side_widget.setFixedWidth(340 + scrollbar_width(side_widget))
 
         top = QSplitter()
         top.addWidget(self.view)

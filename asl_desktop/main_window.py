@@ -227,7 +227,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout
         from superqt import QLabeledDoubleSlider
 
-        from .live_tab import one_tab_stop
+        from .layout import one_tab_stop
         speaker = self.live.panel.speaker
         dialog = QDialog(self)
         dialog.setWindowTitle("Voice and rate")

@@ -6,14 +6,13 @@ import time
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -38,6 +36,7 @@ from trainer.jobs import Succeeded
 from trainer.train import RECIPES, EpochRecord, TrainConfig
 
 from . import settings
+from .layout import scroll_column, scrollbar_width
 from .results_view import ResultsView
 from .run_controller import RunController
 from .threads import WorkerThread
@@ -186,14 +185,9 @@ class TrainingTab(QWidget):
         left.addWidget(self.log, 1)
         panel = QWidget()
         panel.setLayout(left)
-        # in a small window or with large fonts the column scrolls instead of its rows being squashed
-        left_widget = QScrollArea()
-        left_widget.setWidget(panel)
-        left_widget.setWidgetResizable(True)
-        left_widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        left_widget.setFrameShape(QFrame.Shape.NoFrame)
-        left_widget.setMaximumWidth(460 + left_widget.verticalScrollBar().sizeHint().width())
-        left_widget.setMinimumWidth(panel.minimumSizeHint().width() + left_widget.verticalScrollBar().sizeHint().width())
+        left_widget = scroll_column(panel)
+        left_widget.setMaximumWidth(460 + scrollbar_width(left_widget))
+        left_widget.setMinimumWidth(panel.minimumSizeHint().width() + scrollbar_width(left_widget))
 
         self.batch_plot = _plot("Training loss per batch (smoothed)", "loss")
         self.batch_plot.setLabel("bottom", "epoch")
