@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
@@ -350,6 +351,8 @@ class MainWindow(QMainWindow):
         """System, light or dark colours, now and at the next start."""
         settings.write(settings.THEME, name)
         theme.apply(name)
+        # a chart takes the window's new colour when told again, once the palette has reached it
+        QTimer.singleShot(0, lambda: [chart.setBackground(None) for chart in self.findChildren(pg.PlotWidget)])
         self.theme_actions[name].setChecked(True)
 
     def show_signs(self) -> None:

@@ -39,6 +39,7 @@ from .core.my_signs import DEFAULT_SET, Recording, RecordingState, SampleStore, 
 from .core.session import Step
 from .extras import TRAIN_HINT, training_installed
 from .hand_view import HandView, show_sign
+from .layout import scroll_column, scrollbar_width
 from .live_controller import LiveController
 from .video_view import VideoView, bgr_to_qimage
 
@@ -170,9 +171,10 @@ class MySignsTab(QWidget):
         info.addWidget(self.reference)
         middle = QHBoxLayout()
         middle.addWidget(self.view, 1)
-        info_box = QWidget()
-        info_box.setFixedWidth(240)
-        info_box.setLayout(info)
+        info_panel = QWidget()
+        info_panel.setLayout(info)
+        info_box = scroll_column(info_panel)  # scrolls in a small window instead of overlapping
+        info_box.setFixedWidth(240 + scrollbar_width(info_box))
         middle.addWidget(info_box)
 
         self.thumbs = QListWidget()

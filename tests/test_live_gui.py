@@ -533,9 +533,14 @@ def test_view_theme_switches_light_and_dark_now_and_at_the_next_start(qtbot):
     window = MainWindow(source=None, with_training=False)
     qtbot.addWidget(window)
     started = app.palette().window().color()
+    window.show()
+    window.live.chart.grab()  # painted once in the system's colours
     try:
         window.theme_actions["dark"].trigger()
         assert app.palette().window().color().lightness() < 60 and settings.read(settings.THEME) == "dark"
+        qtbot.wait(50)
+        chart = window.live.chart.grab().toImage()
+        assert chart.pixelColor(chart.width() // 2, 5).lightness() < 60  # the charts follow at once
         window.theme_actions["light"].trigger()
         assert app.palette().window().color().lightness() > 180
         window.theme_actions["dark"].trigger()
