@@ -4,8 +4,6 @@ spell a word at 1 to 4 letters a second and type what you saw."""
 
 from __future__ import annotations
 
-from collections import deque
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
@@ -22,8 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from asl_runtime.model_files import ModelFileError
-from asl_runtime.motion import MotionLetters
 from asl_runtime.shipped import sign_descriptions
 from asl_runtime.sign_shapes import MOTION_SIGNS, hint, reference_motion, reference_points
 
@@ -33,7 +29,6 @@ from .core.speller import MOTION_WINDOW
 from .core.words import Vocabulary, read_user_words
 from .hand_view import HandView, mirrored_view, show_sign
 from .live_controller import LiveController
-from .live_models import load_motion
 from .video_view import VideoView
 
 HINT_AFTER = 1.0  # s of another letter read before the hint shows
@@ -50,11 +45,7 @@ class PracticeTab(QWidget):
         common = list(Vocabulary.english(user_words=[], size=COMMON_WORDS).logp)  # the list's head: quick to read
         self.practice = Practice(Progress(), read_user_words(), common)
         self._wrong_since: float | None = None
-        self._trail: deque[tuple[float, np.ndarray]] = deque()  # the hand's points over MOTION_WINDOW
-        try:
-            self.motion: MotionLetters | None = load_motion()
-        except ModelFileError:
-            self.motion = None  # J and Z count only when their shape is held
+        self._drawn_at = -1e9  # when the last J or Z was counted
         self._build_ui()
         controller.result.connect(self.on_result)
         self.view.set_guide(controller.guide)
@@ -188,26 +179,22 @@ class PracticeTab(QWidget):
         self.view.show_frame(r.frame, r.box, r.tracked, r.pixels, r.points, r.mirrored, r.which)
         self.yours.show_points(r.points)
         p = r.prediction
-        if self._drawn(r.timestamp, r.points) or self.practice.feed(p.label, p.confidence, r.timestamp):
+        if self._drawn(step) or self.practice.feed(p.label, p.confidence, r.timestamp):
             self._after_letter()
             return
         self._update_hint(p.label, p.confidence, r.points, r.timestamp)
         self._show_stats()
 
-    def _drawn(self, timestamp: float, points: np.ndarray | None) -> bool:
-        """Whether the hand's path over the last MOTION_WINDOW s drew the J or Z to spell."""
-        if points is None:
-            self._trail.clear()
+    def _drawn(self, step: Step) -> bool:
+        """Whether the hand's path (read on the inference thread) drew the J or Z to spell; a
+        motion counts once (the path read for the next MOTION_WINDOW s still shows it)."""
+        label, p = step.drawn or ("none", 0.0)
+        t = step.result.timestamp
+        if label not in MOTION_SIGNS or p < MOTION_PROB or t - self._drawn_at < MOTION_WINDOW:
             return False
-        self._trail.append((timestamp, points))
-        while timestamp - self._trail[0][0] > MOTION_WINDOW:
-            self._trail.popleft()
-        if self.motion is None or self.practice.attempt.target not in MOTION_SIGNS:
+        if not self.practice.drawn(label, t):
             return False
-        label, p = self.motion.read(np.stack([q for _, q in self._trail]))
-        if p < MOTION_PROB or not self.practice.drawn(label, timestamp):
-            return False
-        self._trail.clear()
+        self._drawn_at = t
         return True
 
     def _update_hint(self, label: str, confidence: float, points, timestamp: float) -> None:

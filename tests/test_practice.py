@@ -120,37 +120,44 @@ def tab(qtbot, tmp_path, monkeypatch):
 
 
 def test_a_wrong_letter_held_in_the_tab_gets_a_hint_that_names_the_finger(tab):
-    from types import SimpleNamespace
-
     tab.practice.next_word("A")
     tab._show_word()
     shape, heading = sign_shapes()["B"]
     c, s = math.cos(heading), math.sin(heading)
     hand = shape.copy()
     hand[:, 0], hand[:, 1] = c * shape[:, 0] - s * shape[:, 1], s * shape[:, 0] + c * shape[:, 1]
-    frame = np.zeros((240, 320, 3), np.uint8)
-    for i in range(30):  # B held for 1.5 s where A is asked for
-        prediction = SimpleNamespace(label="B", confidence=0.9)
-        result = SimpleNamespace(frame=frame, box=(0, 0, 240), tracked=True, pixels=np.zeros((28, 28, 3), np.uint8),
-                                 points=hand[:, :2] * 100 + 150, mirrored=False, which="right",
-                                 prediction=prediction, timestamp=i / 20)
-        tab.on_result(SimpleNamespace(result=result))
+    feed_points(tab, [hand[:, :2] * 100 + 150] * 30, "B", fps=20)  # B held for 1.5 s where A is asked for
     assert tab.hint.text().startswith("That reads as B. Try: bend your")
     assert tab.practice.attempt.position == 0 and not tab.practice.attempt.first_time
 
 
 def feed_points(tab, frames, label: str, t: float = 0.0, fps: float = 30) -> float:
-    """Frames of points (pixels) fed to the tab as results read as `label`; returns the time after."""
+    """Frames of points (pixels) read as `label`, through the window's session with spelling off
+    (as while Practice shows: the J/Z motion is read there, on the inference thread), then to the
+    tab; returns the time after."""
     from types import SimpleNamespace
 
+    session = tab.controller.session
     image = np.zeros((240, 320, 3), np.uint8)
     for points in frames:
-        prediction = SimpleNamespace(label=label, confidence=0.9)
+        prediction = SimpleNamespace(label=label, confidence=0.9, probs={label: 0.9}, source="landmarks")
         result = SimpleNamespace(frame=image, box=(0, 0, 240), tracked=True, pixels=np.zeros((28, 28, 3), np.uint8),
                                  points=points, mirrored=False, which="right", prediction=prediction, timestamp=t)
-        tab.on_result(SimpleNamespace(result=result))
+        session.recognizer = SimpleNamespace(process=lambda image, timestamp, result=result: result)
+        tab.on_result(session.process(image, t))
         t += 1 / fps
     return t
+
+
+def test_while_practising_the_session_reads_the_hand_s_path_and_while_spelling_it_does_not(tab):
+    from asl_runtime.sign_shapes import reference_motion
+
+    assert not tab.controller.session.spelling  # Practice is shown
+    motion = reference_motion("J", False)[..., :2] * 100 + 150
+    feed_points(tab, motion, "I")
+    assert tab.controller.session._trail  # read on the session's side
+    tab.hide()
+    assert tab.controller.session.spelling
 
 
 @pytest.mark.parametrize("sign, start", [("J", "I"), ("Z", "D")])

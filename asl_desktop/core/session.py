@@ -19,7 +19,7 @@ from asl_runtime.finder import HandReader, Which
 
 from .recognizer import Classifier, FrameResult, Recognizer
 from .region import GuideBox
-from .speller import DEFAULT_PATIENCE, Speller, SpellerState
+from .speller import DEFAULT_PATIENCE, MOTION_WINDOW, Speller, SpellerState
 from .words import Vocabulary, autocorrect, suggest
 
 
@@ -32,6 +32,8 @@ class Step:
     fps: float                     # frames processed per second, over the last 30
     suggestions: list[str] | None = None     # new suggestions after a commit (None: unchanged)
     corrected: tuple[str, str] | None = None  # (as spelled, replaced by) when a finished word was corrected
+    drawn: tuple[str, float] | None = None    # not spelling (Practice): the J/Z motion model's read of the
+    #                                           hand's path over the last MOTION_WINDOW s (label, probability)
 
 
 class LiveSession:
@@ -52,6 +54,7 @@ class LiveSession:
         self.paused = False
         self.spelling = True  # False while frames are recorded as samples: read, not spelled
         self._times: deque[float] = deque(maxlen=30)
+        self._trail: deque[tuple[float, np.ndarray]] = deque()  # not spelling: the hand's recent points
 
     @property
     def ready(self) -> bool:
@@ -76,6 +79,7 @@ class LiveSession:
             p = result.prediction
             spelling = (self.speller.update(timestamp, p.probs, p.source == "landmarks", result.points)
                         if self.spelling and not self.paused else None)
+            drawn = self._drawn(timestamp, result.points) if not self.spelling and not self.paused else None
             self._times.append(time.monotonic())
             span = self._times[-1] - self._times[0]
             fps = (len(self._times) - 1) / span if span > 0 else 0.0
@@ -84,7 +88,18 @@ class LiveSession:
                 if spelling.committed == "space":
                     corrected = self._correct_finished()
                 suggestions = self._suggest()
-            return Step(result, spelling, self.transcript.text, fps, suggestions, corrected)
+            return Step(result, spelling, self.transcript.text, fps, suggestions, corrected, drawn)
+
+    def _drawn(self, timestamp: float, points: np.ndarray | None) -> tuple[str, float] | None:
+        """J or Z read from the hand's path over the last MOTION_WINDOW seconds (here, on the
+        inference thread), for Practice, which reads frames without spelling them."""
+        if points is None or self.speller.motion is None:
+            self._trail.clear()
+            return None
+        self._trail.append((timestamp, points))
+        while timestamp - self._trail[0][0] > MOTION_WINDOW:
+            self._trail.popleft()
+        return self.speller.motion.read(np.stack([q for _, q in self._trail]))
 
     def _suggest(self) -> list[str]:
         evidence = self.transcript.evidence
