@@ -103,6 +103,7 @@ class LiveController(QObject):
         self.stop_capture()
         self.source_spec = spec
         self.opening.emit(spec)
+        self.session.restart_with_next_frame()
         self._ended = False
         camera = is_camera_spec(spec)
         self.show_message(f"Opening {f'camera {spec}' if camera else spec}...")
@@ -143,10 +144,6 @@ class LiveController(QObject):
 
     @Slot(str, int, int)
     def _on_opened(self, description: str, width: int, height: int) -> None:
-        corrected = self.session.restart()  # the new source's first frame: a new word
-        self.text_changed.emit(self.session.text)
-        if corrected:
-            self.status.emit(f"corrected {corrected[0]} to {corrected[1]}")
         self._source_text = f"{description} · {width}x{height}"
         self.show_message("")
         self.status.emit(self._source_text)
@@ -183,6 +180,8 @@ class LiveController(QObject):
         if self._inference_failing:  # recognition works again
             self._inference_failing = False
             self.show_message("")
+        if step.restarted:  # a new source's first frame began a new word
+            self.text_changed.emit(self.session.text)
         self.result.emit(step)
         if step.corrected:
             self.status.emit(f"Corrected {step.corrected[0]} to {step.corrected[1]}: Backspace undoes it")

@@ -162,6 +162,24 @@ def test_a_new_source_starts_a_new_word(english):
     assert session.text == "WORLD L L "  # one space, however often it is replayed
 
 
+def test_a_new_source_s_word_starts_with_its_first_frame_in_order_with_the_frames(english):
+    from types import SimpleNamespace
+
+    import numpy as np
+    session = LiveSession(Speller(hold=0.5), vocabulary=english)
+    session.set_words(autocorrect=True)
+    feed_word(session, "WORL")
+    session.restart_with_next_frame()
+    assert session.text == "WORL"  # a source that never sends a frame leaves the text alone
+    prediction = SimpleNamespace(probs={"nothing": 1.0}, source="picture")
+    session.recognizer = SimpleNamespace(
+        process=lambda image, t: SimpleNamespace(prediction=prediction, points=None),
+        forget_hand=lambda: None)
+    step = session.process(np.zeros((8, 8, 3), np.uint8), 0.0)
+    assert step.restarted and step.corrected == ("WORL", "WORLD") and step.text == "WORLD "
+    assert not session.process(np.zeros((8, 8, 3), np.uint8), 0.1).restarted and session.text == "WORLD "
+
+
 def test_an_own_words_file_that_is_not_utf8_keeps_its_good_lines(tmp_path):
     path = tmp_path / "words.txt"
     path.write_bytes(b"NGAIO\n\xff\xfe\xe9t\xe9\nTAMATI\n")  # Latin-1 bytes in the middle

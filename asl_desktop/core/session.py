@@ -34,6 +34,7 @@ class Step:
     corrected: tuple[str, str] | None = None  # (as spelled, replaced by) when a finished word was corrected
     drawn: tuple[str, float] | None = None    # not spelling (Practice): the J/Z motion model's read of the
     #                                           hand's path over the last MOTION_WINDOW s (label, probability)
+    restarted: bool = False                   # this frame, a new source's first, started a new word
 
 
 class LiveSession:
@@ -55,6 +56,7 @@ class LiveSession:
         self.spelling = True  # False while frames are recorded as samples: read, not spelled
         self._times: deque[float] = deque(maxlen=30)
         self._trail: deque[tuple[float, np.ndarray]] = deque()  # not spelling: the hand's recent points
+        self._restart_pending = False  # a new source opened: its first frame starts a new word
 
     @property
     def ready(self) -> bool:
@@ -75,6 +77,8 @@ class LiveSession:
         with self._lock:
             if self.recognizer is None:
                 raise RuntimeError("no model loaded yet")
+            restarted = self._restart_pending
+            new_word = self._restart() if restarted else None
             result = self.recognizer.process(image, timestamp)
             p = result.prediction
             spelling = (self.speller.update(timestamp, p.probs, p.source == "landmarks", result.points)
@@ -88,7 +92,8 @@ class LiveSession:
                 if spelling.committed == "space":
                     corrected = self._correct_finished()
                 suggestions = self._suggest()
-            return Step(result, spelling, self.transcript.text, fps, suggestions, corrected, drawn)
+            return Step(result, spelling, self.transcript.text, fps, [] if restarted and suggestions is None else suggestions,
+                        corrected or new_word, drawn, restarted)
 
     def _drawn(self, timestamp: float, points: np.ndarray | None) -> tuple[str, float] | None:
         """J or Z read from the hand's path over the last MOTION_WINDOW seconds (here, on the
@@ -209,14 +214,25 @@ class LiveSession:
         applies; returned as in `finish_word`) and a space follows it; the letter being held, the
         hand followed and the frame rate are forgotten."""
         with self._lock:
-            corrected = self._finish_word()
-            self.transcript.break_word()
-            self.speller.start_over()
-            self.suggestions = []
-            self._times.clear()
-            if self.recognizer is not None:
-                self.recognizer.forget_hand()
-            return corrected
+            return self._restart()
+
+    def restart_with_next_frame(self) -> None:
+        """`restart` just before the next frame is read: a new source's first frame starts the new
+        word, in order with the frames (a source that never sends one leaves the text alone)."""
+        with self._lock:
+            self._restart_pending = True
+
+    def _restart(self) -> tuple[str, str] | None:
+        self._restart_pending = False
+        corrected = self._finish_word()
+        self.transcript.break_word()
+        self.speller.start_over()
+        self.suggestions = []
+        self._times.clear()
+        self._trail.clear()
+        if self.recognizer is not None:
+            self.recognizer.forget_hand()
+        return corrected
 
     def set_guessing(self, on: bool) -> None:
         """Commit an unclear letter held still as a best guess (the speller's patience), or never."""
