@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import (
@@ -117,10 +117,15 @@ class ResultsView(QWidget):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self.web is None:
+            # the first web view makes Qt re-create the window's native window (composed through
+            # OpenGL from then on); a window manager may place the new one anew: put it back
+            top = self.window()
+            placed = top.saveGeometry()
             self.web = QWebEngineView()
             self.web.loadFinished.connect(lambda ok: self.report_loaded.emit(self.current_report or "", ok))
             self.split.replaceWidget(1, self.web)
             self.placeholder.deleteLater()
+            QTimer.singleShot(0, lambda: top.restoreGeometry(placed))
             if self.current_report:
                 self.show_report(self.current_report)
 
