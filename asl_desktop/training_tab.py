@@ -418,8 +418,8 @@ class TrainingTab(QWidget):
         self.val_loss_curve.setData(x, [h.val_loss for h in self._history])
         self.train_acc_curve.setData(x, [100 * h.train_acc for h in self._history])
         self.val_acc_curve.setData(x, [100 * h.val_acc for h in self._history])
-        self.log.appendPlainText(f"epoch {r.epoch}: train loss {r.train_loss:.4f}, acc {r.train_acc:.3f}"
-                                 f" · validation loss {r.val_loss:.4f}, acc {r.val_acc:.3f} · {r.seconds:.1f} s")
+        self.log.appendPlainText(f"epoch {r.epoch}: train loss {r.train_loss:.4f}, accuracy {r.train_acc:.1%}"
+                                 f" · validation loss {r.val_loss:.4f}, accuracy {r.val_acc:.1%} · {r.seconds:.1f} s")
 
     @Slot(object)
     def _on_succeeded(self, out: Succeeded) -> None:

@@ -54,7 +54,7 @@ def test_train_in_the_app_then_use_the_model(qtbot, window, tmp_path):
         tab.start()
     assert loaded.args[1] is True
     log = tab.log.toPlainText()
-    assert "epoch 1:" in log and "epoch 2:" in log and "epoch 3:" not in log
+    assert "epoch 1:" in log and "epoch 2:" in log and "epoch 3:" not in log and "%" in log  # accuracy in %
     assert len(tab.train_loss_curve.getData()[0]) == 2
     assert len(tab.val_acc_curve.getData()[1]) == 2 and len(tab.batch_curve.getData()[0]) >= 1
     for plot in (tab.batch_plot, tab.loss_plot, tab.acc_plot):  # the run's epochs, labelled as epochs
