@@ -99,8 +99,8 @@ class LiveTab(QWidget):
         self.hold_bar = QProgressBar()
         self.hold_bar.setRange(0, 100)
         self.hold_bar.setValue(0)  # shows its text before the first frame too
-        self.hold_bar.setFormat("hold to commit")
-        self.hold_bar.setAccessibleName("Hold the sign until this fills")
+        self.hold_bar.setFormat(_idle_text(live.session.speller.settle))
+        self.hold_bar.setAccessibleName("How near the sign read is to being committed")
         self.chart = TopChart()
         self.chart.setAccessibleName("The five most likely signs")
         self.letter.setAccessibleName("Sign read")
@@ -244,7 +244,7 @@ class LiveTab(QWidget):
         if state is not None:
             if not self.controller.ended:  # a frame read after the end leaves the bar empty
                 self.hold_bar.setValue(int(state.progress * 100))
-                self.hold_bar.setFormat(_hold_text(state))
+                self.hold_bar.setFormat(_hold_text(state, self.controller.session.speller.settle))
             if state.committed:
                 self.panel.show_text(self.controller.session.text)  # not step.text: a Backspace may have come since
                 if state.committed == "space" and settings.read(settings.SPEAK_WORDS):
@@ -305,7 +305,12 @@ class LiveTab(QWidget):
         self.anywhere_box.setChecked(on)
 
 
-def _hold_text(state: SpellerState) -> str:
+def _idle_text(settle: bool) -> str:
+    """What the bar says with no sign on the way: how a letter commits in this mode."""
+    return "settle on a sign to commit it" if settle else "hold a sign until the bar fills"
+
+
+def _hold_text(state: SpellerState, settle: bool) -> str:
     if not state.candidate:
-        return "hold to commit"
+        return _idle_text(settle)
     return f"holding {state.candidate}" if state.sure else f"unclear: guessing {state.candidate}?"

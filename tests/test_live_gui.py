@@ -339,7 +339,7 @@ def test_focus_goes_to_the_video_after_opening_and_ctrl_r_replays(qtbot, tiny_mo
 def test_before_the_first_frame_the_bar_says_what_to_do(qtbot, tiny_model):
     window = MainWindow(source=None, model=str(tiny_model), with_training=False)  # no camera here
     qtbot.addWidget(window)
-    assert window.live.hold_bar.text() == "hold to commit"
+    assert window.live.hold_bar.text() == "settle on a sign to commit it"  # the default mode
 
 
 def test_space_pauses_the_video_and_a_focused_button_takes_space_and_return(qtbot, tiny_model, tmp_path):
