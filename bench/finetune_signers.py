@@ -6,10 +6,12 @@ app's way (the hand found in the whole photo, read from its landmarks, else from
 before and after, and the people of the two landmark sets in ../shared/data/landmark-sets (whom
 the shipped letter network learnt from: does it forget them?). Prints the seconds each
 fine-tune took on this machine. Signers with no photos beyond the K a letter are skipped.
-`--epochs` and `--lr` try another recipe for the letter network's part.
+`--epochs` and `--lr` try another recipe for the letter network's part; `--neighbours TAU W` also
+blends the tuned letter network with the person's nearest own sample (`bench/personal_neighbours.py`)
+where a hand is found (the landmark sets' figure stays the network's alone).
 
 Run: .venv/bin/python bench/finetune_signers.py [--massey DIR] [--k 5] [--signers hand1 ...]
-     [--epochs N] [--lr X]
+     [--epochs N] [--lr X] [--neighbours TAU W]
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import massey  # noqa: E402
 from landmark_sets import SETS, load_set  # noqa: E402
+from personal_neighbours import nearest  # noqa: E402
 
 import trainer.runs  # noqa: E402
 from asl_runtime.hands import features  # noqa: E402
@@ -41,14 +44,25 @@ from trainer.landmarks import load_landmark_model  # noqa: E402
 from trainer.train import predict_pixels  # noqa: E402
 
 
-def app_reads(model: Path, landmarks: Path, images: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """The letter the app reads from each photo: landmarks where a hand was found, else the picture."""
+def app_reads(model: Path, landmarks: Path, images: np.ndarray, points: np.ndarray, blend=None) -> np.ndarray:
+    """The letter the app reads from each photo: landmarks where a hand was found, else the
+    picture; `blend(features, probs)` changes the letter network's probabilities."""
     loaded = load_checkpoint(model)
     probs = predict_pixels(loaded.model, images, loaded.mean, loaded.std, temperature=loaded.temperature).numpy()
     found = ~np.isnan(points[:, 0, 0])
     if found.any():
-        probs[found] = load_landmark_model(landmarks).probs(features(points[found]))
+        feats = features(points[found])
+        probs[found] = load_landmark_model(landmarks).probs(feats)
+        if blend is not None:
+            probs[found] = blend(feats, probs[found])
     return probs.argmax(1)
+
+
+def blended(feats: np.ndarray, probs: np.ndarray, own: np.ndarray, own_labels: np.ndarray,
+            tau_w: tuple[float, float]) -> np.ndarray:
+    """(1 - w) * the network's probabilities + w * the nearest own sample's (`--neighbours`)."""
+    tau, w = tau_w
+    return (1 - w) * probs + w * nearest(feats, own, own_labels, probs.shape[1], tau)
 
 
 def main() -> int:
@@ -59,6 +73,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--epochs", type=int, help="the letter network's passes over the samples (default: the app's)")
     ap.add_argument("--lr", type=float, help="the letter network's learning rate (default: the app's)")
+    ap.add_argument("--neighbours", type=float, nargs=2, metavar=("TAU", "W"),
+                    help="blend in the nearest own sample: its softmax temperature and weight")
     args = ap.parse_args()
     recipe = {k: v for k, v in (("epochs", args.epochs), ("lr", args.lr)) if v is not None}
     trainer.runs.finetune_landmarks = functools.partial(finetune_landmarks, **recipe)  # type: ignore[assignment]
@@ -96,7 +112,12 @@ def main() -> int:
                                landmarks=landmark_model_for(model))
             seconds = time.perf_counter() - started
             tuned = out.checkpoint.with_name("landmarks.pt")
-            after = app_reads(out.checkpoint, tuned, data.images, points) == data.labels
+            blend = None
+            if args.neighbours:
+                mine_found = own[~np.isnan(points[own, 0, 0])]
+                blend = functools.partial(blended, own=features(points[mine_found]),
+                                          own_labels=data.labels[mine_found], tau_w=args.neighbours)
+            after = app_reads(out.checkpoint, tuned, data.images, points, blend) == data.labels
             after_sets = on_sets(tuned)
         rows.append((base[rest].mean(), after[rest].mean(), base[others].mean(), after[others].mean(),
                      base_sets, after_sets, seconds))
