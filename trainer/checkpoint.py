@@ -65,9 +65,14 @@ def save_checkpoint(path: str | Path, model: nn.Module, arch: str, mean, std,
     export_picture(model, arch, int(input_size), mean, std, temperature, Path(path).with_suffix(".onnx"))
 
 
+def all_finite(model: nn.Module) -> bool:
+    """Whether every weight is a finite number (a diverged run's are NaN or infinite)."""
+    return all(bool(torch.isfinite(t).all()) for t in model.state_dict().values() if t.is_floating_point())
+
+
 def refuse_diverged(model: nn.Module) -> None:
     """ValueError when any weight is NaN or infinite: such a model reads every frame as one sign."""
-    if not all(torch.isfinite(t).all() for t in model.state_dict().values() if t.is_floating_point()):
+    if not all_finite(model):
         raise ValueError("the training diverged: its weights hold NaN or infinite values, so nothing was saved "
                          "(try a lower learning rate)")
 
@@ -101,7 +106,7 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Loa
         model.load_state_dict(payload["state_dict"])
     except (KeyError, RuntimeError, TypeError, ValueError) as exc:
         raise ModelFileError(f"{path}: weights do not match the '{arch}' architecture ({str(exc)[:200]})") from exc
-    if not all(torch.isfinite(t).all() for t in model.state_dict().values() if t.is_floating_point()):
+    if not all_finite(model):
         raise ModelFileError(f"{path}: the weights contain NaN or infinite values (a diverged training run)")
     meta = {k: v for k, v in payload.items() if k != "state_dict"}
     return LoadedModel(model.to(device).eval(), arch, list(CLASSES), payload["input_size"],
