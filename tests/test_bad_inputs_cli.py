@@ -5,7 +5,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from conftest import write_dataset
@@ -97,10 +96,11 @@ def test_a_rerun_into_the_same_folder_replaces_the_whole_run(tmp_path):
 def test_sigterm_during_training_leaves_nothing_behind(tmp_path):
     data = write_dataset(tmp_path / "d", per_class=30)
     out = tmp_path / "runs" / "r"
+    cache = tmp_path / "cache"  # its own: another test's cached images must not look like this run's
     proc = subprocess.Popen([sys.executable, "-m", "trainer", "train", str(data), "--arch", "aslnet",
                              "--epochs", "500", "--batch-size", "1", "--out", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    cache = Path(os.environ["ASL_DESKTOP_CACHE"])
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "ASL_DESKTOP_CACHE": str(cache)})
     deadline = time.monotonic() + 60
     while not any(cache.rglob("*.npz")) and time.monotonic() < deadline:  # images decoded: training starts
         time.sleep(0.2)
