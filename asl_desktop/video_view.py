@@ -41,10 +41,11 @@ class VideoView(QWidget):
         self.message = "Starting camera..."
         self._drag: tuple[str, QPointF, GuideBox] | None = None
 
-    def show_frame(self, frame: np.ndarray, box, tracked: bool, pixels: np.ndarray,
+    def show_frame(self, frame: np.ndarray, box, tracked: bool, pixels: np.ndarray | None,
                    points: np.ndarray | None = None, mirrored: bool = False, which: str | None = None) -> None:
         self.image = bgr_to_qimage(frame)
-        self.inset = bgr_to_qimage(pixels[:, :, ::-1])  # the model's pixels are RGB
+        # the picture model's input, RGB; none while the letter is read from the hand's points
+        self.inset = None if pixels is None else bgr_to_qimage(pixels[:, :, ::-1])
         self.box, self.tracked, self.points, self.mirrored = box, tracked, points, mirrored
         self.which = which
         self.update()

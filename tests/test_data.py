@@ -151,3 +151,4 @@ def test_the_box_follows_the_hand_found_in_the_mirrored_view_and_crops_it_from_t
         assert r.tracked and abs(y + side / 2 - 120) < 2
         assert abs(x + side / 2 - (240 if mirror else 80)) < 2  # where the user sees the hand
         assert r.hand.mean() > 60  # the crop holds the hand either way
+        assert r.pixels is None and r.prediction.source == "landmarks"  # no picture read made for nothing

@@ -42,6 +42,11 @@ def test_the_selfie_view_shows_the_camera_image_mirrored(qtbot):
         shot = view.grab().toImage()
         assert shot.pixelColor(white_side, 120).lightness() > 200
         assert shot.pixelColor(320 - white_side, 120).lightness() < 60
+    frame[:] = 0
+    view.show_frame(frame, (0, 0, 240), False, np.full((28, 28, 3), 255, np.uint8))
+    assert view.grab().toImage().pixelColor(270, 50).lightness() > 200  # the picture model's input, top right
+    view.show_frame(frame, (0, 0, 240), True, None)  # read from the hand's points: no picture inset
+    assert view.inset is None and view.grab().toImage().pixelColor(270, 50).lightness() < 60
 
 
 def test_live_tab_spells_hello_from_a_fake_camera_off_the_gui_thread(qtbot, tiny_model, tmp_path):
