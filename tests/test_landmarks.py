@@ -557,13 +557,14 @@ def test_a_point_set_is_read_in_the_apps_proportions_and_split_by_whole_runs(tmp
         load_point_set(bad)
 
 
+@pytest.mark.parametrize("recipe", [{}, {"balance": True, "mixup": 0.2, "degraded": False}])
 def test_the_letter_network_learns_from_other_signers_points_and_is_scored_on_a_set_it_never_saw(
-        tmp_path, fake_points):
+        tmp_path, fake_points, recipe):
     data = write_letters(tmp_path / "data", ["A", "B", "nothing"])
     known = write_point_set(tmp_path / "known.npz", "ABC", seed=1)  # C: a letter the photos lack
     unseen = write_point_set(tmp_path / "unseen.npz", "C", seed=2, runs=2)
     cfg = landmark_training.LandmarkConfig(epochs=40, train_share=0.7, test_share=0.2, turn=0.3, every=2,
-                                           point_sets=(str(known),))
+                                           point_sets=(str(known),), **recipe)
     lines = []
     metrics = landmark_training.train_landmarks(data, tmp_path / "run", cfg, log=lines.append, unseen_points=[unseen])
     assert metrics["point_sets"]["known.npz"]["trained_on"] > 0 and metrics["point_sets"]["known.npz"]["accuracy"] == 1.0
@@ -571,6 +572,15 @@ def test_the_letter_network_learns_from_other_signers_points_and_is_scored_on_a_
     assert any("unseen.npz, never trained on: 1.0000" in line for line in lines)
     model = load_landmark_model(tmp_path / "run" / "landmarks.pt")
     assert not np.isnan(model.replay.mean[CLASSES.index("C")]).any()  # a fine-tune replays C too
+
+
+def test_balanced_sources_are_drawn_equally_often_whatever_their_size():
+    from trainer.landmark_training import source_weights
+    weights = source_weights([9000, 0, 1000])  # the photos, an empty set, a small set
+    drawn = torch.multinomial(weights, 20000, replacement=True, generator=torch.Generator().manual_seed(0))
+    assert len(weights) == 10000 and (drawn >= 9000).float().mean() == pytest.approx(0.5, abs=0.02)
+    with pytest.raises(ValueError, match="mixup"):
+        landmark_training.LandmarkConfig(mixup=-1)
 
 
 def test_a_turned_hand_keeps_its_shape_numbers_and_the_size_features_give_it():

@@ -170,7 +170,9 @@ def cmd_landmarks(args) -> int:
     from .landmark_training import LandmarkConfig, train_landmarks
     cfg = LandmarkConfig(**{k: v for k, v in (("epochs", args.epochs), ("seed", args.seed),
                                               ("points_from", args.points_from), ("turn", args.turn),
-                                              ("every", args.every)) if v is not None},
+                                              ("every", args.every), ("mixup", args.mixup),
+                                              ("balance", args.balance), ("degraded", args.degraded))
+                                 if v is not None},
                          point_sets=tuple(args.points))
     out = Path(args.out) if args.out else new_run_dir("landmarks")
     bar, progress = _load_bar("reading images")
@@ -255,6 +257,12 @@ def build_parser() -> argparse.ArgumentParser:
                    "and horizontal axes while learning (default 0)")
     m.add_argument("--points-from", metavar="ONNX", help="learn from the points of this hand landmark model "
                    "(default: MediaPipe's as converted, resources/models/hand_landmark_lite_original.onnx)")
+    m.add_argument("--balance", action=argparse.BooleanOptionalAction, default=None,
+                   help="draw each source of people (the photos, each --points set) equally often")
+    m.add_argument("--mixup", type=float, metavar="A", help="blend pairs of hands and their letters, shares drawn "
+                   "from Beta(A, A) (0: off)")
+    m.add_argument("--degraded", action=argparse.BooleanOptionalAction, default=None,
+                   help="also learn from the points found in blurred and poorly compressed copies of the photos")
     m.set_defaults(func=cmd_landmarks)
     e = sub.add_parser("evaluate", help="score a model on a labelled folder, as the app reads it, and write a report")
     e.add_argument("model", help="the picture model (e.g. the shipped resources/models/deepcnn.pt)")

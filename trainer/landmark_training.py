@@ -62,10 +62,16 @@ class LandmarkConfig:
     points_from: str | None = None
     point_sets: tuple[str, ...] = ()  # other signers' points to learn from too (`point_sets`)
     every: int = 3         # ... every this-th frame of each of their runs
+    # each source of people (the photos, each set) drawn equally often, not by its size: the
+    # photos are one person's 25,000 hands, the sets a few thousand frames each
+    balance: bool = False
+    mixup: float = 0.0     # blend pairs of hands and their letters (Beta(mixup, mixup) shares); 0: off
 
     def __post_init__(self):
         if self.epochs < 1 or self.batch_size < 1 or self.lr <= 0 or self.every < 1:
             raise ValueError("epochs, batch size and every must be at least 1 and the learning rate above 0")
+        if self.mixup < 0:
+            raise ValueError(f"mixup must be 0 (off) or above, not {self.mixup}")
         if not 0 <= self.turn < 1.5:
             raise ValueError(f"turn must be from 0 to below 1.5 radians, not {self.turn}")
 
@@ -187,13 +193,30 @@ def augment(x: torch.Tensor, cfg: LandmarkConfig, gen: torch.Generator) -> torch
     return (rotated * stretch + noise).reshape(len(p), -1)
 
 
+def source_weights(sizes: Sequence[int]) -> torch.Tensor:
+    """A drawing weight per row of sources of these sizes (rows in order) that draws each
+    source equally often."""
+    return torch.cat([torch.full((n,), 1 / n) for n in sizes if n])
+
+
 def _epoch(net: LandmarkNet, x: torch.Tensor, y: torch.Tensor, cfg: LandmarkConfig, opt, gen: torch.Generator,
-           batch_size: int, sched=None) -> float:
-    """One pass over (x, y) in random order, augmented; the mean training loss."""
+           batch_size: int, sched=None, weights: torch.Tensor | None = None,
+           mix: np.random.Generator | None = None) -> float:
+    """One pass over (x, y), augmented: in random order, or len(x) rows drawn by `weights`; with
+    `mix`, each batch blended with itself shuffled (`cfg.mixup`). The mean training loss."""
     net.train()
     total = 0.0
-    for i in torch.randperm(len(x), generator=gen).split(batch_size):
-        loss = nn.functional.cross_entropy(net(augment(x[i], cfg, gen)), y[i], label_smoothing=0.1)
+    order = (torch.randperm(len(x), generator=gen) if weights is None
+             else torch.multinomial(weights, len(x), replacement=True, generator=gen))
+    for i in order.split(batch_size):
+        xb = augment(x[i], cfg, gen)
+        if mix is None:
+            loss = nn.functional.cross_entropy(net(xb), y[i], label_smoothing=0.1)
+        else:
+            share, other = float(mix.beta(cfg.mixup, cfg.mixup)), torch.randperm(len(i), generator=gen)
+            out = net(share * xb + (1 - share) * xb[other])
+            loss = (share * nn.functional.cross_entropy(out, y[i], label_smoothing=0.1)
+                    + (1 - share) * nn.functional.cross_entropy(out, y[i][other], label_smoothing=0.1))
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -248,11 +271,13 @@ def train_landmarks(data_path: str | Path, out_dir: str | Path, cfg: LandmarkCon
     gen = torch.Generator().manual_seed(cfg.seed)
     net = LandmarkNet()
     x, y = torch.as_tensor(feats[tr]), torch.as_tensor(labels[tr])
+    sizes = [len(tr)]  # rows from each source of people, in order: the photos, then each set
     if worse is not None:  # the worse copies of the training photos only, where a hand is found in them
         photos = np.flatnonzero(found)[tr]
         photos = photos[~np.isnan(worse[photos, 0, 0])]
         x = torch.cat([x, torch.as_tensor(features(worse[photos]))])
         y = torch.cat([y, torch.as_tensor(ds.labels[photos])])
+        sizes[0] += len(photos)
     degraded_copies = len(x) - len(tr)
     val_x, val_y, set_tests, replay_x, replay_y = [feats[va]], [labels[va]], {}, [feats[tr]], [labels[tr]]
     for point_set in sets:
@@ -260,6 +285,7 @@ def train_landmarks(data_path: str | Path, out_dir: str | Path, cfg: LandmarkCon
         s_feats = features(point_set.points)
         x = torch.cat([x, torch.as_tensor(s_feats[s_tr])])
         y = torch.cat([y, torch.as_tensor(point_set.labels[s_tr])])
+        sizes.append(len(s_tr))
         val_x.append(s_feats[s_va])
         val_y.append(point_set.labels[s_va])
         replay_x.append(s_feats[s_tr])
@@ -271,9 +297,11 @@ def train_landmarks(data_path: str | Path, out_dir: str | Path, cfg: LandmarkCon
     steps = cfg.epochs * -(-len(x) // cfg.batch_size)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=steps)
     model = LandmarkModel(net, 1.0, {})
+    weights = source_weights(sizes) if cfg.balance else None
+    mix = np.random.default_rng(cfg.seed) if cfg.mixup else None
     history = []
     for epoch in range(1, cfg.epochs + 1):
-        train_loss = _epoch(net, x, y, cfg, opt, gen, cfg.batch_size, sched)
+        train_loss = _epoch(net, x, y, cfg, opt, gen, cfg.batch_size, sched, weights, mix)
         history.append({"epoch": epoch, "train_loss": train_loss, "val_acc": accuracy(model, feats_va, labels_va)})
         if epoch % 10 == 0 or epoch == cfg.epochs:
             log(f"epoch {epoch:3d}  train_loss={history[-1]['train_loss']:.4f}  val_acc={history[-1]['val_acc']:.4f}")
