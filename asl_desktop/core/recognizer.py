@@ -134,9 +134,10 @@ class Recognizer:
             pixels = shrink(canonical_rgb(hand, max(CANONICAL_SIZE, size)), size)  # as every training photo
         if read is None and self.hands is not None and self.hands.looked and self._picture is not None:
             prediction = self._picture  # this frame's time went to looking for a hand
-        elif read is None:
+        elif pixels is not None:
             prediction = picture = self.classifier.predict_pixels(pixels)
         else:
+            assert read is not None  # the picture's input is made whenever no hand was read
             prediction = Prediction.from_probs(read[1], "landmarks")
             points = read[0].points[:, :2].copy()
             if self.mirror:
